@@ -1,0 +1,634 @@
+"""Legal codes and articles, cases and everything documented on them."""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kazmonitor.dates import DatePrecision, format_partial_date
+from kazmonitor.models import (
+    LANGUAGE_CHOICES,
+    Certainty,
+    Documented,
+    Translatable,
+    VisibilityQuerySet,
+    translations,
+)
+
+VISIBILITY_VALUES = [0, 10, 20]
+PRECISIONS = DatePrecision.values
+
+
+def precision_field():
+    return models.CharField(_("precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+
+class LegalCode(models.Model):
+    country = models.CharField(_("country code"), max_length=2, default="KZ", help_text=_("ISO 3166-1, e.g. KZ"))
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Criminal Code"))
+    short_name = models.CharField(_("short name"), max_length=20, help_text=_("e.g. CC, CAO"))
+    slug = models.SlugField(unique=True, max_length=50)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("legal code")
+        verbose_name_plural = _("legal codes")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "short_name"], name="legalcode_unique_short_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+
+class LegalArticle(Translatable, models.Model):
+    code = models.ForeignKey(LegalCode, on_delete=models.PROTECT, related_name="articles", verbose_name=_("code"))
+    number = models.CharField(_("article"), max_length=20, help_text=_("e.g. 274"))
+    part = models.CharField(_("part"), max_length=20, blank=True, help_text=_("e.g. 4 for 274.4; empty for the whole"))
+    slug = models.SlugField(unique=True, max_length=80)
+    language = models.CharField(_("written in"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    title = models.CharField(_("title"), max_length=300, help_text=_('e.g. "knowingly spreading false information"'))
+    title_en, title_ru, title_kk = translations(models.CharField(_("title"), max_length=300))
+    text = models.TextField(_("what the article says"), blank=True)
+    text_en, text_ru, text_kk = translations(models.TextField(_("what the article says"), blank=True))
+
+    history = HistoricalRecords()
+
+    translated_fields = ("title", "text")
+
+    class Meta:
+        ordering = ["code", "number", "part"]
+        verbose_name = _("legal article")
+        verbose_name_plural = _("legal articles")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "number", "part"], name="legalarticle_unique_per_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code.short_name} {self.label} — {self.title}"
+
+    @property
+    def label(self) -> str:
+        """ "274.4" for article 274 part 4, "405" for the whole article."""
+        return f"{self.number}.{self.part}" if self.part else self.number
+
+    def get_absolute_url(self):
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+
+class Facility(models.Model):
+    class Kind(models.TextChoices):
+        TEMPORARY = "temporary", _("temporary holding facility")
+        PRETRIAL = "pretrial", _("pre-trial detention centre")
+        COLONY = "colony", _("penal colony")
+        PSYCHIATRIC = "psychiatric", _("psychiatric hospital")
+        POLICE = "police", _("police station")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRETRIAL)
+    location = models.ForeignKey("kazmonitor.Location", on_delete=models.PROTECT, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = [models.UniqueConstraint(fields=["name", "location"], name="facility_unique_name_location")]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseQuerySet(VisibilityQuerySet):
+    def active(self):
+        return self.filter(status__in=[Case.Status.INVESTIGATION, Case.Status.TRIAL, Case.Status.APPEAL])
+
+
+class Case(Translatable, Documented):
+    class Kind(models.TextChoices):
+        CRIMINAL = "criminal", _("criminal")
+        ADMINISTRATIVE = "administrative", _("administrative")
+        CIVIL = "civil", _("civil")
+        EXTRAJUDICIAL = "extrajudicial", _("extrajudicial (harassment, intimidation, surveillance)")
+
+    class Status(models.TextChoices):
+        INVESTIGATION = "investigation", _("investigation")
+        TRIAL = "trial", _("trial")
+        CONVICTED = "convicted", _("convicted")
+        ACQUITTED = "acquitted", _("acquitted")
+        CLOSED = "closed", _("closed")
+        APPEAL = "appeal", _("appeal")
+
+    title = models.CharField(_("title"), max_length=300)
+    title_en, title_ru, title_kk = translations(models.CharField(_("title"), max_length=300))
+    slug = models.SlugField(
+        unique=True, max_length=200, help_text=_("Used in public URLs; old slugs keep redirecting.")
+    )
+    language = models.CharField(_("written in"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CRIMINAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVESTIGATION)
+    affects_expression = models.BooleanField(_("freedom of expression"), default=False)
+    affects_association = models.BooleanField(_("freedom of association"), default=False)
+    affects_assembly = models.BooleanField(_("freedom of peaceful assembly"), default=False)
+    tags = models.ManyToManyField("kazmonitor.Tag", blank=True, related_name="cases", verbose_name=_("tags"))
+    location = models.ForeignKey(
+        "kazmonitor.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("place"),
+    )
+    court = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="court_cases",
+        limit_choices_to={"kind": "court"},
+        verbose_name=_("court"),
+    )
+    case_number = models.CharField(_("official case number"), max_length=100, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opened_on_precision = precision_field()
+    summary = models.TextField(_("public summary"), blank=True)
+    summary_en, summary_ru, summary_kk = translations(models.TextField(_("public summary"), blank=True))
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="cases", verbose_name=_("sources"))
+    persons = models.ManyToManyField("people.Person", through="Participant", related_name="cases")
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    translated_fields = ("title", "summary")
+
+    class Meta:
+        ordering = ["-opened_on", "title"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="case_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["criminal", "administrative", "civil", "extrajudicial"]), name="case_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["investigation", "trial", "convicted", "acquitted", "closed", "appeal"]),
+                name="case_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility", "-opened_on"], name="case_visible_opened_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def freedoms(self) -> list[str]:
+        names = []
+        if self.affects_expression:
+            names.append("expression")
+        if self.affects_association:
+            names.append("association")
+        if self.affects_assembly:
+            names.append("peaceful assembly")
+        return names
+
+    @property
+    def opened_display(self) -> str:
+        return format_partial_date(self.opened_on, self.opened_on_precision)
+
+    def get_absolute_url(self):
+        return reverse("case_detail", kwargs={"slug": self.slug})
+
+
+class Participant(Documented):
+    class Role(models.TextChoices):
+        DEFENDANT = "defendant", _("defendant")
+        VICTIM = "victim", _("victim")
+        LAWYER = "lawyer", _("lawyer")
+        WITNESS = "witness", _("witness")
+        COMPLAINANT = "complainant", _("complainant")
+        JUDGE = "judge", _("judge")
+        INVESTIGATOR = "investigator", _("investigator")
+        TARGET = "target", _("target of harassment")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DEFENDANT)
+    note = models.CharField(_("public note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique_role"),
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="participant_visibility_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()}"
+
+
+class Charge(Documented):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DROPPED = "dropped", _("dropped")
+        RECLASSIFIED = "reclassified", _("reclassified")
+        CONVICTED = "convicted", _("convicted")
+        ACQUITTED = "acquitted", _("acquitted")
+        AMNESTIED = "amnestied", _("amnestied")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    defendant = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="charges")
+    article = models.ForeignKey(LegalArticle, on_delete=models.PROTECT, related_name="charges")
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    filed_on_precision = precision_field()
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED)
+    description = models.CharField(
+        _("public description"),
+        max_length=500,
+        blank=True,
+        help_text=_("As the charge was worded, e.g. organising mass riots."),
+    )
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="charges")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="charge_visibility_valid"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="charge_certainty_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "dropped", "reclassified", "convicted", "acquitted", "amnestied"]),
+                name="charge_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "visibility"], name="charge_article_visible_idx")]
+
+    def __str__(self):
+        return f"{self.defendant} — art. {self.article.label}"
+
+    @property
+    def filed_display(self) -> str:
+        return format_partial_date(self.filed_on, self.filed_on_precision)
+
+
+class Sentence(Documented):
+    class Kind(models.TextChoices):
+        IMPRISONMENT = "imprisonment", _("imprisonment")
+        RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
+        SUSPENDED = "suspended", _("suspended sentence")
+        FINE = "fine", _("fine")
+        ADMINISTRATIVE_ARREST = "admin_arrest", _("administrative arrest")
+        ACTIVITY_BAN = "activity_ban", _("ban on activity")
+        WARNING = "warning", _("warning")
+        COMPULSORY_TREATMENT = "compulsory_treatment", _("compulsory psychiatric treatment")
+
+    class TermUnit(models.TextChoices):
+        DAYS = "days", _("days")
+        MONTHS = "months", _("months")
+        YEARS = "years", _("years")
+
+    class FineUnit(models.TextChoices):
+        MCI = "mci", _("monthly calculation indices (MCI)")
+        KZT = "kzt", _("tenge")
+        USD = "usd", _("US dollars")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sentences")
+    defendant = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="sentences")
+    kind = models.CharField(_("kind"), max_length=25, choices=Kind.choices)
+    term = models.PositiveIntegerField(_("term"), null=True, blank=True)
+    term_unit = models.CharField(_("term unit"), max_length=10, choices=TermUnit.choices, blank=True)
+    fine_amount = models.DecimalField(_("fine"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_unit = models.CharField(_("fine unit"), max_length=5, choices=FineUnit.choices, blank=True)
+    sentenced_on = models.DateField(_("verdict date"), null=True, blank=True)
+    sentenced_on_precision = precision_field()
+    court = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sentences_handed",
+        limit_choices_to={"kind": "court"},
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces sentence"),
+        help_text=_("The earlier sentence this one replaces (e.g. restricted freedom replaced by prison)."),
+    )
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED)
+    description = models.CharField(_("public description"), max_length=500, blank=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="sentences")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sentenced_on", "pk"]
+        verbose_name = _("sentence")
+        verbose_name_plural = _("sentences")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="sentence_visibility_valid"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="sentence_certainty_valid"),
+            models.CheckConstraint(condition=Q(term__isnull=True) | Q(term__gt=0), name="sentence_term_positive"),
+            models.CheckConstraint(
+                condition=(Q(term__isnull=True) & Q(term_unit="")) | (Q(term__isnull=False) & ~Q(term_unit="")),
+                name="sentence_term_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_amount__isnull=True) | Q(fine_amount__gt=0), name="sentence_fine_positive"
+            ),
+            models.CheckConstraint(
+                condition=(Q(fine_amount__isnull=True) & Q(fine_unit=""))
+                | (Q(fine_amount__isnull=False) & ~Q(fine_unit="")),
+                name="sentence_fine_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(replaces=F("pk")), name="sentence_not_replacing_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.defendant} — {self.get_kind_display()} {self.term_display}".strip()
+
+    @property
+    def term_display(self) -> str:
+        parts = []
+        if self.term:
+            parts.append(f"{self.term} {self.get_term_unit_display()}")
+        if self.fine_amount:
+            amount = self.fine_amount.normalize()
+            parts.append(f"{amount:f} {self.get_fine_unit_display()}")
+        return ", ".join(parts)
+
+    @property
+    def sentenced_display(self) -> str:
+        return format_partial_date(self.sentenced_on, self.sentenced_on_precision)
+
+
+class Assembly(Translatable, Documented):
+    class Permission(models.TextChoices):
+        NOTIFIED = "notified", _("notified")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        NONE_SOUGHT = "none", _("none sought")
+        UNKNOWN = "unknown", _("unknown")
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("held")
+        DISPERSED = "dispersed", _("dispersed")
+        PREVENTED = "prevented", _("prevented")
+
+    title = models.CharField(_("title"), max_length=300)
+    title_en, title_ru, title_kk = translations(models.CharField(_("title"), max_length=300))
+    slug = models.SlugField(unique=True, max_length=200)
+    language = models.CharField(_("written in"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    held_on = models.DateField(_("date"))
+    held_on_precision = precision_field()
+    location = models.ForeignKey(
+        "kazmonitor.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="assemblies"
+    )
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("e.g. in front of the Russian consulate")
+    )
+    topic = models.CharField(_("topic"), max_length=500, blank=True)
+    organizers = models.ManyToManyField("people.Organization", blank=True, related_name="assemblies_organized")
+    permission = models.CharField(
+        _("notification / permission"), max_length=10, choices=Permission.choices, default=Permission.UNKNOWN
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.HELD)
+    participants_estimate = models.PositiveIntegerField(_("participants (estimate)"), null=True, blank=True)
+    detained_count = models.PositiveIntegerField(_("number detained (reported)"), null=True, blank=True)
+    summary = models.TextField(_("public summary"), blank=True)
+    summary_en, summary_ru, summary_kk = translations(models.TextField(_("public summary"), blank=True))
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    tags = models.ManyToManyField("kazmonitor.Tag", blank=True, related_name="assemblies")
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="assemblies")
+
+    history = HistoricalRecords()
+
+    translated_fields = ("title", "summary")
+
+    class Meta:
+        ordering = ["-held_on", "title"]
+        verbose_name = _("assembly")
+        verbose_name_plural = _("assemblies")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="assembly_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(participants_estimate__isnull=True) | Q(participants_estimate__gt=0),
+                name="assembly_participants_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["held", "dispersed", "prevented"]), name="assembly_outcome_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_display})"
+
+    @property
+    def held_display(self) -> str:
+        return format_partial_date(self.held_on, self.held_on_precision)
+
+    def get_absolute_url(self):
+        return reverse("assembly_detail", kwargs={"slug": self.slug})
+
+
+class DetentionQuerySet(VisibilityQuerySet):
+    def in_custody_on(self, day: datetime.date) -> "DetentionQuerySet":
+        """Detentions that held the person on ``day``: started by then and not yet ended
+        (open detentions count as ongoing)."""
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+class Detention(Documented):
+    class Kind(models.TextChoices):
+        APPREHENSION = "apprehension", _("apprehension")
+        ADMINISTRATIVE_ARREST = "admin_arrest", _("administrative arrest")
+        PRETRIAL = "pretrial", _("pre-trial detention")
+        HOUSE_ARREST = "house_arrest", _("house arrest")
+        IMPRISONMENT = "imprisonment", _("imprisonment")
+        PSYCHIATRIC = "psychiatric", _("psychiatric confinement")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="detentions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="detentions")
+    assembly = models.ForeignKey(Assembly, on_delete=models.SET_NULL, null=True, blank=True, related_name="detentions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRETRIAL)
+    started_on = models.DateField(_("start"))
+    started_on_precision = precision_field()
+    ended_on = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty while the person is held."))
+    ended_on_precision = precision_field()
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="detentions")
+    authority = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detentions_made",
+        verbose_name=_("authority"),
+        help_text=_("Who detained: police, National Security Committee …"),
+    )
+    release_reason = models.CharField(_("release reason"), max_length=300, blank=True)
+    ill_treatment_alleged = models.BooleanField(_("ill-treatment alleged"), default=False)
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED)
+    description = models.CharField(_("public description"), max_length=500, blank=True)
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="detentions")
+
+    objects = DetentionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = _("detention")
+        verbose_name_plural = _("detentions")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="detention_visibility_valid"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="detention_certainty_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="detention_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["started_on", "ended_on"], name="detention_period_idx")]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_kind_display()} from {self.started_display}"
+
+    @property
+    def started_display(self) -> str:
+        return format_partial_date(self.started_on, self.started_on_precision)
+
+    @property
+    def ended_display(self) -> str:
+        return format_partial_date(self.ended_on, self.ended_on_precision)
+
+    def days_in_custody(self, today: datetime.date | None = None) -> int:
+        """Days held so far (or in all, once ended), counting the first and last day."""
+        from django.utils import timezone
+
+        end = self.ended_on or (today or timezone.localdate())
+        return max((end - self.started_on).days + 1, 0)
+
+
+class Extension(models.Model):
+    """A court decision prolonging a detention."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="extensions")
+    decided_on = models.DateField(_("decided on"))
+    decided_on_precision = precision_field()
+    extended_until = models.DateField(_("extended until"))
+    court = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions_decided",
+        limit_choices_to={"kind": "court"},
+    )
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="extensions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extended_until__gte=F("decided_on")), name="extension_until_after_decision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"extended on {self.decided_display} until {format_partial_date(self.extended_until)}"
+
+    @property
+    def decided_display(self) -> str:
+        return format_partial_date(self.decided_on, self.decided_on_precision)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        detention = getattr(self, "detention", None)
+        if (
+            detention is not None
+            and self.decided_on
+            and detention.started_on
+            and self.decided_on < detention.started_on
+        ):
+            raise ValidationError({"decided_on": _("An extension cannot be decided before its detention began.")})
+
+
+class Event(Documented):
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("hearing")
+        TRIAL_START = "trial_start", _("trial began")
+        VERDICT = "verdict", _("verdict")
+        APPEAL = "appeal", _("appeal")
+        AMNESTY_REFUSED = "amnesty_refused", _("amnesty refused")
+        SEARCH = "search", _("search")
+        INTERROGATION = "interrogation", _("interrogation")
+        COMPLAINT = "complaint", _("complaint filed")
+        STATEMENT = "statement", _("statement")
+        HARASSMENT = "harassment", _("harassment or intimidation")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Whom it concerned, if one person."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    occurred_on = models.DateField(_("date"))
+    occurred_on_precision = precision_field()
+    description = models.TextField(_("public description"))
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED)
+    internal_notes = models.TextField(
+        _("internal notes (confidential)"),
+        blank=True,
+        help_text=_("Complaint details and other confidential information."),
+    )
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="events")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="event_visibility_valid"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="event_certainty_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.occurred_display})"
+
+    @property
+    def occurred_display(self) -> str:
+        return format_partial_date(self.occurred_on, self.occurred_on_precision)

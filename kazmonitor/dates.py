@@ -1,0 +1,48 @@
+"""Partial dates: a date plus how precisely it is known, shown as written."""
+
+import datetime
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+def format_partial_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """``2022-03-01`` at month precision → "March 2022" (in the active language)."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def normalize_partial_date(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """Store partial dates at the first day of their month or year, so sorting and
+    range filters treat "March 2022" as starting on 1 March 2022."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def partial_date_end(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """The last day a partial date may mean: "March 2022" → 31 March 2022."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        next_month = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return next_month - datetime.timedelta(days=1)
+    return value

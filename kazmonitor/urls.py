@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "KazMonitor"
+admin.site.site_title = "KazMonitor admin"
+admin.site.index_title = "Case records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
+]

@@ -1,0 +1,363 @@
+"""Persons, their aliases and roles, organizations, memberships and political-prisoner
+recognitions."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kazmonitor.dates import DatePrecision, format_partial_date
+from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
+from kazmonitor.search import name_key
+
+VISIBILITY_VALUES = [0, 10, 20]
+PRECISIONS = DatePrecision.values
+
+
+class Role(models.Model):
+    """What a person is in the monitor's vocabulary: activist, journalist, lawyer …"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True, max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(VisibilityQuerySet):
+    def search(self, text: str) -> "PersonQuerySet":
+        """Persons whose name, transliteration or any alias matches ``text`` in any script.
+        Protected identities match only by their pseudonym."""
+        key = name_key(text)
+        if not key:
+            return self.none()
+        open_names = Q(identity_protected=False) & (Q(name_key__contains=key) | Q(aliases__name_key__contains=key))
+        pseudonym = Q(identity_protected=True, pseudonym_key__contains=key)
+        matching = self.model.objects.filter(open_names | pseudonym).values("pk")
+        return self.filter(pk__in=matching)
+
+
+class Person(Translatable, Documented):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        OTHER = "other", _("other")
+        UNKNOWN = "", _("unknown")
+
+    name = models.CharField(_("name as written"), max_length=300, help_text=_("In any script, e.g. Жанболат Мамай."))
+    name_latin = models.CharField(
+        _("name in Latin script"), max_length=300, blank=True, help_text=_("e.g. Zhanbolat Mamai")
+    )
+    slug = models.SlugField(unique=True, max_length=200, help_text=_("Used in public URLs."))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True, default="")
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    roles = models.ManyToManyField(Role, blank=True, verbose_name=_("roles"))
+    location = models.ForeignKey(
+        "kazmonitor.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name=_("home region or city"),
+    )
+    language = models.CharField(_("written in"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    biography = models.TextField(_("public biography"), blank=True)
+    biography_en, biography_ru, biography_kk = translations(models.TextField(_("public biography"), blank=True))
+    identity_protected = models.BooleanField(
+        _("identity protected"),
+        default=False,
+        help_text=_("Show only the pseudonym outside the admin: real name, aliases and photo stay internal."),
+    )
+    pseudonym = models.CharField(
+        _("pseudonym"), max_length=200, blank=True, help_text=_('e.g. "Activist from Shymkent"')
+    )
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    contacts = models.TextField(_("contacts (confidential)"), blank=True, help_text=_("Phone, messenger, relatives."))
+    name_key = models.CharField(max_length=700, blank=True, editable=False, db_index=True)
+    pseudonym_key = models.CharField(max_length=300, blank=True, editable=False)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="persons", verbose_name=_("sources"))
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key", "pseudonym_key"])
+
+    translated_fields = ("biography",)
+
+    class Meta:
+        ordering = ["name_latin", "name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="person_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(identity_protected=False) | ~Q(pseudonym=""), name="person_protected_has_pseudonym"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="person_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        if self.name_latin and self.name_latin != self.name:
+            return f"{self.name} ({self.name_latin})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = f"{name_key(self.name)} | {name_key(self.name_latin)}"
+        self.pseudonym_key = name_key(self.pseudonym)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_key", "pseudonym_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def public_name(self) -> str:
+        """The only name that may appear outside the admin."""
+        if self.identity_protected:
+            return self.pseudonym
+        return self.name_latin or self.name
+
+    @property
+    def public_name_local(self) -> str:
+        return self.pseudonym if self.identity_protected else self.name
+
+    def get_absolute_url(self):
+        return reverse("person_detail", kwargs={"slug": self.slug})
+
+
+class PersonAlias(models.Model):
+    class Kind(models.TextChoices):
+        TRANSLITERATION = "transliteration", _("transliteration")
+        MAIDEN = "maiden", _("maiden name")
+        NICKNAME = "nickname", _("nickname")
+        OTHER = "other", _("other")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSLITERATION)
+    name_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["name_key"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="alias_unique_per_person")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Organization(Translatable, Documented):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        PARTY = "party", _("political party")
+        MOVEMENT = "movement", _("movement")
+        MEDIA = "media", _("media outlet")
+        UNION = "union", _("trade union")
+        RELIGIOUS = "religious", _("religious community")
+        STATE_BODY = "state_body", _("state body")
+        COURT = "court", _("court")
+        INTERNATIONAL = "international", _("international body")
+        OTHER = "other", _("other")
+
+    class LegalStatus(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        UNREGISTERED = "unregistered", _("unregistered")
+        BANNED = "banned", _('banned as "extremist"')
+        LIQUIDATED = "liquidated", _("liquidated")
+        NOT_APPLICABLE = "n/a", _("not applicable")
+
+    name = models.CharField(_("name"), max_length=300)
+    name_local = models.CharField(_("name in Russian or Kazakh"), max_length=300, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=50, blank=True, help_text=_("e.g. DVK, KNB"))
+    slug = models.SlugField(unique=True, max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.NOT_APPLICABLE
+    )
+    banned_on = models.DateField(_("banned on"), null=True, blank=True)
+    banned_on_precision = models.CharField(
+        _("precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    banned_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "court"},
+        verbose_name=_("banned by court"),
+    )
+    location = models.ForeignKey(
+        "kazmonitor.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="organizations"
+    )
+    website = models.URLField(_("website"), blank=True)
+    language = models.CharField(_("written in"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    description = models.TextField(_("public description"), blank=True)
+    description_en, description_ru, description_kk = translations(models.TextField(_("public description"), blank=True))
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    name_key = models.CharField(max_length=700, blank=True, editable=False, db_index=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="organizations")
+
+    objects = VisibilityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key"])
+
+    translated_fields = ("description",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="organization_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(banned_on__isnull=True) | Q(legal_status="banned"),
+                name="organization_banned_date_needs_ban",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = " | ".join(name_key(v) for v in (self.name, self.name_local, self.abbreviation) if v)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def banned_display(self) -> str:
+        return format_partial_date(self.banned_on, self.banned_on_precision)
+
+    def get_absolute_url(self):
+        return reverse("organization_detail", kwargs={"slug": self.slug})
+
+
+class Membership(Documented):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("e.g. leader, member, lawyer"))
+    since = models.DateField(_("since"), null=True, blank=True)
+    since_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    until = models.DateField(_("until"), null=True, blank=True)
+    until_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="memberships")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "since"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="membership_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="membership_until_after_since",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
+
+
+class RecognitionQuerySet(VisibilityQuerySet):
+    def current(self, on=None) -> "RecognitionQuerySet":
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(since__isnull=True) | Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on))
+
+
+class Recognition(Documented):
+    """A person recognised as a political prisoner by an organization."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recognitions")
+    recognised_by = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("recognised by")
+    )
+    since = models.DateField(_("since"))
+    since_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the recognition stands."))
+    until_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.CONFIRMED)
+    note = models.TextField(_("public note"), blank=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="recognitions")
+
+    objects = RecognitionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-since"]
+        verbose_name = _("political-prisoner recognition")
+        verbose_name_plural = _("political-prisoner recognitions")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="recognition_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="recognition_until_after_since"
+            ),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="recognition_certainty_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.recognised_by} ({self.since_display})"
+
+    @property
+    def since_display(self) -> str:
+        return format_partial_date(self.since, self.since_precision)
+
+
+class ApiKey(models.Model):
+    """A partner organization's key to the read-only API. Only a hash is stored."""
+
+    class Level(models.IntegerChoices):
+        PARTNERS = 10, _("partners")
+        PUBLIC = 20, _("public")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=200, help_text=_("What the key is for, e.g. 'UN SR mirror'."))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.PUBLIC)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=128, unique=True, editable=False)
+    rate_limit = models.PositiveIntegerField(
+        _("requests per minute"), null=True, blank=True, help_text=_("Empty: the default for the key's level.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=[10, 20]), name="apikey_level_valid"),
+            models.CheckConstraint(
+                condition=Q(rate_limit__isnull=True) | Q(rate_limit__gt=0), name="apikey_rate_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
