@@ -1,0 +1,58 @@
+"""Test-wide settings overrides and personas."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _staff(username: str, group: str | None = None, superuser: bool = False) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", "a long test password", is_staff=True)
+    if superuser:
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def researcher(db) -> User:
+    return _staff("researcher", "researcher")
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _staff("editor", "editor")
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return _staff("root", superuser=True)
+
+
+@pytest.fixture
+def researcher_client(client, researcher):
+    client.force_login(researcher)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    client.force_login(superuser)
+    return client
