@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kazmonitor.views import healthz
+
 admin.site.site_header = "KazMonitor"
 admin.site.site_title = "KazMonitor admin"
 admin.site.index_title = "Case records"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]
