@@ -2,13 +2,14 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kazmonitor.dates import DatePrecision, format_partial_date
+from kazmonitor.dates import DatePrecision, format_partial_date, normalize_partial_dates, require_order
 from kazmonitor.models import (
     LANGUAGE_CHOICES,
     Certainty,
@@ -369,6 +370,22 @@ class Sentence(Documented):
     def __str__(self):
         return f"{self.defendant} — {self.get_kind_display()} {self.term_display}".strip()
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.term is not None and not self.term_unit:
+            errors["term_unit"] = _("Give the unit of the term (days, months or years).")
+        if self.term_unit and self.term is None:
+            errors["term"] = _("Give the term, or leave its unit empty.")
+        if self.fine_amount is not None and not self.fine_unit:
+            errors["fine_unit"] = _("Give the unit of the fine (MCI or a currency).")
+        if self.fine_unit and self.fine_amount is None:
+            errors["fine_amount"] = _("Give the amount of the fine, or leave its unit empty.")
+        if self.pk and self.replaces_id == self.pk:
+            errors["replaces"] = _("A sentence cannot replace itself.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def term_display(self) -> str:
         parts = []
@@ -521,6 +538,10 @@ class Detention(Documented):
     def ended_display(self) -> str:
         return format_partial_date(self.ended_on, self.ended_on_precision)
 
+    def clean(self):
+        super().clean()
+        require_order(self, "started_on", "ended_on", _("A detention cannot end before it began."))
+
     def days_in_custody(self, today: datetime.date | None = None) -> int:
         """Days held so far (or in all, once ended), counting the first and last day."""
         from django.utils import timezone
@@ -568,15 +589,14 @@ class Extension(models.Model):
         return format_partial_date(self.decided_on, self.decided_on_precision)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        detention = getattr(self, "detention", None)
-        if (
-            detention is not None
-            and self.decided_on
-            and detention.started_on
-            and self.decided_on < detention.started_on
-        ):
+        super().clean()
+        normalize_partial_dates(self)
+        require_order(self, "decided_on", "extended_until", _("A detention cannot be extended to before the decision."))
+        try:
+            started = self.detention.started_on
+        except Detention.DoesNotExist:
+            started = None
+        if started and self.decided_on and self.decided_on < started:
             raise ValidationError({"decided_on": _("An extension cannot be decided before its detention began.")})
 
 

@@ -46,3 +46,20 @@ def partial_date_end(value: datetime.date | None, precision: str) -> datetime.da
         next_month = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         return next_month - datetime.timedelta(days=1)
     return value
+
+
+def normalize_partial_dates(instance) -> None:
+    """Normalize every ``<field>`` that has a ``<field>_precision`` sibling."""
+    for field in instance._meta.concrete_fields:
+        precision = getattr(instance, f"{field.name}_precision", None)
+        if precision and isinstance(getattr(instance, field.name, None), datetime.date):
+            setattr(instance, field.name, normalize_partial_date(getattr(instance, field.name), precision))
+
+
+def require_order(instance, start: str, end: str, message) -> None:
+    """Raise a form error on ``end`` when it comes before ``start``."""
+    from django.core.exceptions import ValidationError
+
+    first, last = getattr(instance, start), getattr(instance, end)
+    if first and last and last < first:
+        raise ValidationError({end: message})

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kazmonitor.dates import DatePrecision, format_partial_date
+from kazmonitor.dates import DatePrecision, format_partial_date, normalize_partial_dates
 
 
 class Visibility(models.IntegerChoices):
@@ -78,6 +78,10 @@ class Documented(TimeStamped):
 
     def is_visible_to(self, level: int) -> bool:
         return self.visibility >= int(level)
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self)
 
 
 class Translatable:

@@ -1,13 +1,14 @@
 """Persons, their aliases and roles, organizations, memberships and political-prisoner
 recognitions."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kazmonitor.dates import DatePrecision, format_partial_date
+from kazmonitor.dates import DatePrecision, format_partial_date, require_order
 from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
 from kazmonitor.search import name_key
 
@@ -31,15 +32,19 @@ class Role(models.Model):
 
 
 class PersonQuerySet(VisibilityQuerySet):
-    def search(self, text: str) -> "PersonQuerySet":
+    def search(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
         """Persons whose name, transliteration or any alias matches ``text`` in any script.
-        Protected identities match only by their pseudonym."""
+
+        Protected identities match only by their pseudonym, unless ``reveal_protected``
+        (staff in the admin)."""
         key = name_key(text)
         if not key:
             return self.none()
-        open_names = Q(identity_protected=False) & (Q(name_key__contains=key) | Q(aliases__name_key__contains=key))
+        names = Q(name_key__contains=key) | Q(aliases__name_key__contains=key)
+        if not reveal_protected:
+            names &= Q(identity_protected=False)
         pseudonym = Q(identity_protected=True, pseudonym_key__contains=key)
-        matching = self.model.objects.filter(open_names | pseudonym).values("pk")
+        matching = self.model.objects.filter(names | pseudonym).values("pk")
         return self.filter(pk__in=matching)
 
 
@@ -107,6 +112,11 @@ class Person(Translatable, Documented):
         if self.name_latin and self.name_latin != self.name:
             return f"{self.name} ({self.name_latin})"
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.identity_protected and not self.pseudonym.strip():
+            raise ValidationError({"pseudonym": _("A protected identity needs a pseudonym to be shown instead.")})
 
     def save(self, *args, **kwargs):
         self.name_key = f"{name_key(self.name)} | {name_key(self.name_latin)}"
@@ -273,6 +283,10 @@ class Membership(Documented):
     def __str__(self):
         return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
 
+    def clean(self):
+        super().clean()
+        require_order(self, "since", "until", _("A membership cannot end before it began."))
+
 
 class RecognitionQuerySet(VisibilityQuerySet):
     def current(self, on=None) -> "RecognitionQuerySet":
@@ -318,6 +332,10 @@ class Recognition(Documented):
     @property
     def since_display(self) -> str:
         return format_partial_date(self.since, self.since_precision)
+
+    def clean(self):
+        super().clean()
+        require_order(self, "since", "until", _("A recognition cannot end before it began."))
 
 
 class ApiKey(models.Model):

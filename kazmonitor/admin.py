@@ -1,0 +1,105 @@
+"""Admin base classes shared by every app, and the admin of the shared base models."""
+
+import nested_admin
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from simple_history.admin import SimpleHistoryAdmin
+
+from kazmonitor.groups import PUBLISH_PERMISSION
+from kazmonitor.models import Location, OldSlug, Source, Tag, Tombstone
+
+
+def can_publish(request) -> bool:
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class VisibilityReadOnlyMixin:
+    """Researchers cannot raise visibility: the field is read-only for anyone without
+    the publish permission, so new records stay ``internal`` and published ones keep
+    their level."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request) and "visibility" not in fields:
+            fields.append("visibility")
+        return fields
+
+
+class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+    """Base for every documented record: visibility guard, history with revert, no
+    full-table COUNT on big changelists, old slugs kept for redirects."""
+
+    show_full_result_count = False
+    list_per_page = 50
+    save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug and old_slug != getattr(obj, "slug", old_slug):
+            OldSlug.objects.get_or_create(
+                content_type=ContentType.objects.get_for_model(obj),
+                slug=old_slug,
+                defaults={"object_id": obj.pk},
+            )
+
+    @admin.display(description="visibility", ordering="visibility")
+    def visibility_badge(self, obj):
+        return obj.get_visibility_display()
+
+
+class DocumentedTabularInline(VisibilityReadOnlyMixin, nested_admin.NestedTabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class DocumentedStackedInline(VisibilityReadOnlyMixin, nested_admin.NestedStackedInline):
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Location)
+class LocationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_local", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "name_local", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Tag)
+class TagAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(DocumentedAdmin):
+    list_display = ["title", "publisher", "kind", "published_on", "visibility", "updated_at"]
+    list_filter = ["visibility", "kind", "publisher"]
+    search_fields = ["title", "url", "publisher"]
+    date_hierarchy = "published_on"
+    fieldsets = [
+        (None, {"fields": ["title", "url", "publisher", "kind", ("published_on", "published_on_precision")]}),
+        ("Copies", {"fields": ["archived_url", "document"]}),
+        ("Confidential", {"fields": ["provenance_notes"], "classes": ["collapse"]}),
+        ("Publication", {"fields": ["visibility"]}),
+    ]
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """Read-only: tombstones are written by the system when records are withdrawn."""
+
+    list_display = ["model", "uuid", "previous_visibility", "new_visibility", "at"]
+    list_filter = ["model"]
+    search_fields = ["uuid"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
