@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]
+urlpatterns += [path("i18n/", include("django.conf.urls.i18n"))]
+# The public site: English at /, Russian at /ru/, Kazakh at /kk/ (cases/urls.py).
+urlpatterns += i18n_patterns(path("", include("cases.urls")), prefix_default_language=False)
