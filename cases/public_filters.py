@@ -1,0 +1,169 @@
+"""The public case list's filters: a plain form over the query string, so filters
+combine, survive in the URL and report bad values instead of failing."""
+
+import uuid
+
+from django import forms
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kazmonitor.models import Location, Tag, Visibility
+from people.models import Organization, Person
+
+from .models import Case, Charge, LegalArticle, Participant
+
+PUBLIC = Visibility.PUBLIC
+
+FREEDOMS = {
+    "expression": "affects_expression",
+    "association": "affects_association",
+    "assembly": "affects_assembly",
+}
+ACTIVE = "active"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice addressed by slug in the URL, labelled in the active language."""
+
+    def __init__(self, queryset, label_from=str, **kwargs):
+        super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
+        self.label_from = label_from
+
+    def label_from_instance(self, obj):
+        return self.label_from(obj)
+
+
+def _article_label(article: LegalArticle) -> str:
+    return f"{article.code.short_name} {article.label} — {article.translated('title')}"
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    article = SlugChoiceField(
+        LegalArticle.objects.select_related("code"), label_from=_article_label, label=_("Article")
+    )
+    region = SlugChoiceField(
+        Location.objects.filter(kind__in=[Location.Kind.REGION, Location.Kind.CITY]).order_by("name"),
+        label=_("Region or city"),
+    )
+    tag = SlugChoiceField(Tag.objects.all(), label=_("Tag"))
+    freedom = forms.ChoiceField(label=_("Freedom affected"), required=False)
+    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE_INPUT)
+    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE_INPUT)
+    person = forms.CharField(required=False, widget=forms.HiddenInput)
+    organization = SlugChoiceField(Organization.objects.visible_to(PUBLIC), label=_("Organization"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("any"))]
+        self.fields["kind"].choices = any_choice + list(Case.Kind.choices)
+        self.fields["status"].choices = any_choice + [(ACTIVE, _("active (investigation, trial or appeal)"))]
+        self.fields["status"].choices += list(Case.Status.choices)
+        self.fields["freedom"].choices = any_choice + [
+            ("expression", _("freedom of expression")),
+            ("association", _("freedom of association")),
+            ("assembly", _("freedom of peaceful assembly")),
+        ]
+        for name in ("article", "region", "tag", "organization"):
+            self.fields[name].empty_label = _("any")
+
+    def clean_person(self) -> Person | None:
+        value = self.cleaned_data["person"].strip()
+        if not value:
+            return None
+        people = Person.objects.visible_to(PUBLIC)
+        try:
+            found = people.filter(uuid=uuid.UUID(value)).first()
+        except ValueError:
+            found = people.filter(slug=value, identity_protected=False).first()
+        if found is None:
+            raise forms.ValidationError(_("No published person matches this link."))
+        return found
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and end < start:
+            self.add_error("opened_to", _("The end of the date range is before its start."))
+        return data
+
+    def filter(self, cases: QuerySet) -> QuerySet:
+        """Apply every valid filter; invalid ones are reported by the form and ignored."""
+        data = self.cleaned_data if self.is_bound else {}
+        if text := data.get("q"):
+            cases = cases.filter(search_cases(text))
+        if kind := data.get("kind"):
+            cases = cases.filter(kind=kind)
+        if status := data.get("status"):
+            cases = cases.active() if status == ACTIVE else cases.filter(status=status)
+        if article := data.get("article"):
+            cases = cases.filter(pk__in=public_charges().filter(article=article).values("case"))
+        if region := data.get("region"):
+            cases = cases.filter(Q(location=region) | Q(location__parent=region) | Q(location__parent__parent=region))
+        if tag := data.get("tag"):
+            cases = cases.filter(tags=tag)
+        if freedom := data.get("freedom"):
+            cases = cases.filter(**{FREEDOMS[freedom]: True})
+        if start := data.get("opened_from"):
+            cases = cases.filter(opened_on__gte=start)
+        if end := data.get("opened_to"):
+            cases = cases.filter(opened_on__lte=end)
+        if person := data.get("person"):
+            cases = cases.filter(pk__in=public_participants().filter(person=person).values("case"))
+        if organization := data.get("organization"):
+            members = public_participants().filter(
+                person__memberships__organization=organization, person__memberships__visibility__gte=PUBLIC
+            )
+            cases = cases.filter(Q(court=organization) | Q(pk__in=members.values("case")))
+        return cases
+
+    @property
+    def applied(self) -> bool:
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
+
+
+def public_charges() -> QuerySet:
+    return Charge.objects.visible_to(PUBLIC).filter(defendant__visibility__gte=PUBLIC)
+
+
+def public_participants() -> QuerySet:
+    return Participant.objects.visible_to(PUBLIC).filter(person__visibility__gte=PUBLIC)
+
+
+def search_cases(text: str) -> Q:
+    """Cases whose title or summary (in any language) contains ``text``, or that name a
+    published person matching it in any script (protected persons only by pseudonym)."""
+    words = Q()
+    for field in ("title", "title_en", "title_ru", "title_kk", "summary", "summary_en", "summary_ru", "summary_kk"):
+        words |= Q(**{f"{field}__icontains": text})
+    people = Person.objects.visible_to(PUBLIC).search(text)
+    named = public_participants().filter(person__in=people).values("case")
+    return words | Q(pk__in=named) | Q(case_number__iexact=text)
+
+
+def case_list_prefetches() -> list:
+    """What a case row shows: its published defendants and the articles they face."""
+    return [
+        Prefetch(
+            "participants",
+            queryset=public_participants().select_related("person").order_by("role", "person__name_latin", "pk"),
+            to_attr="visible_participants",
+        ),
+        Prefetch(
+            "charges",
+            queryset=public_charges().select_related("article__code").order_by("article__number", "pk"),
+            to_attr="visible_charges",
+        ),
+    ]
+
+
+def public_cases() -> QuerySet:
+    return (
+        Case.objects.visible_to(PUBLIC)
+        .select_related("location")
+        .prefetch_related(*case_list_prefetches())
+        .order_by("-opened_on", "title", "pk")
+    )

@@ -1,0 +1,72 @@
+"""sitemap.xml: every public page in every interface language. Protected persons are
+left out (their pages exist by stable id, but nothing invites indexing them)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from kazmonitor.models import Visibility
+from people.models import Organization, Person
+
+from .models import Assembly, Case, LegalArticle
+
+PUBLIC = Visibility.PUBLIC
+
+
+class PublicSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def lastmod(self, item):
+        return getattr(item, "updated_at", None)
+
+
+class CaseSitemap(PublicSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Case.objects.visible_to(PUBLIC).order_by("pk")
+
+
+class PersonSitemap(PublicSitemap):
+    def items(self):
+        return Person.objects.visible_to(PUBLIC).filter(identity_protected=False).order_by("pk")
+
+
+class OrganizationSitemap(PublicSitemap):
+    def items(self):
+        return Organization.objects.visible_to(PUBLIC).order_by("pk")
+
+
+class AssemblySitemap(PublicSitemap):
+    def items(self):
+        return Assembly.objects.visible_to(PUBLIC).order_by("pk")
+
+
+class ArticleSitemap(PublicSitemap):
+    def items(self):
+        return LegalArticle.objects.order_by("pk")
+
+
+class PageSitemap(PublicSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "case_list", "person_list", "political_prisoners", "assembly_list", "statistics"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return None
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "cases": CaseSitemap,
+    "persons": PersonSitemap,
+    "organizations": OrganizationSitemap,
+    "assemblies": AssemblySitemap,
+    "articles": ArticleSitemap,
+}

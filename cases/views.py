@@ -1,0 +1,233 @@
+"""The public site: home, cases, legal articles, assemblies, people in custody,
+search and robots.txt. Everything starts from ``visible_to(Visibility.PUBLIC)``."""
+
+from django import forms
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView, TemplateView
+
+from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView
+from kazmonitor.search import name_key
+from people.models import Organization, Person
+from people.views import political_prisoners
+
+from . import statistics
+from .facts import case_fact_prefetches, case_timeline, visible_org, visible_sources
+from .models import Assembly, Case, Detention, LegalArticle
+from .public_filters import CaseFilterForm, public_cases, public_charges, search_cases
+
+
+def public_detentions():
+    return Detention.objects.visible_to(PUBLIC).filter(person__visibility__gte=PUBLIC)
+
+
+def detained_now():
+    return public_detentions().in_custody_on(timezone.localdate())
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        context = super().get_context_data(**kwargs)
+        context["figures"] = {
+            "detained": Person.objects.filter(pk__in=detained_now().values("person")).count(),
+            "active_cases": Case.objects.visible_to(PUBLIC).active().count(),
+            "political_prisoners": political_prisoners().count(),
+            "dispersed": Assembly.objects.visible_to(PUBLIC)
+            .filter(outcome=Assembly.Outcome.DISPERSED, held_on__year=today.year)
+            .count(),
+        }
+        context["year"] = today.year
+        context["recent_cases"] = public_cases().order_by("-updated_at", "pk")[:10]
+        return context
+
+
+class CaseListView(ListView):
+    template_name = "cases/case_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = CaseFilterForm(self.request.GET or None)
+        self.form.is_valid()
+        return self.form.filter(public_cases())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+class CaseDetailView(PublishedDetailView):
+    template_name = "cases/case_detail.html"
+
+    def get_queryset(self):
+        return (
+            Case.objects.visible_to(PUBLIC)
+            .select_related("location__parent", "court")
+            .prefetch_related(*case_fact_prefetches(PUBLIC))
+        )
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        sentences = {sentence.pk: sentence for sentence in case.visible_sentences}
+        for sentence in case.visible_sentences:
+            sentence.replaced_sentence = sentences.get(sentence.replaces_id)
+        return super().get_context_data(
+            timeline=case_timeline(case, PUBLIC),
+            court=visible_org(case.court, PUBLIC),
+            **kwargs,
+        )
+
+
+class ArticleListView(ListView):
+    template_name = "cases/legalarticle_list.html"
+
+    def get_queryset(self):
+        used = Q(
+            charges__visibility__gte=PUBLIC,
+            charges__defendant__visibility__gte=PUBLIC,
+            charges__case__visibility__gte=PUBLIC,
+        )
+        return LegalArticle.objects.select_related("code").annotate(
+            case_count=Count("charges__case", filter=used, distinct=True)
+        )
+
+
+class ArticleDetailView(PublishedDetailView):
+    template_name = "cases/legalarticle_detail.html"
+    queryset = LegalArticle.objects.select_related("code")
+
+    def get_context_data(self, **kwargs):
+        cases = public_cases().filter(pk__in=public_charges().filter(article=self.object).values("case"))
+        return super().get_context_data(cases=cases, **kwargs)
+
+
+class AssemblyFilterForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1991, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", _("any")), *Assembly.Outcome.choices]
+
+
+class AssemblyListView(ListView):
+    template_name = "cases/assembly_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = AssemblyFilterForm(self.request.GET or None)
+        self.form.is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        assemblies = Assembly.objects.visible_to(PUBLIC).select_related("location").order_by("-held_on", "pk")
+        if outcome := data.get("outcome"):
+            assemblies = assemblies.filter(outcome=outcome)
+        if year := data.get("year"):
+            assemblies = assemblies.filter(held_on__year=year)
+        return assemblies
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+class AssemblyDetailView(PublishedDetailView):
+    template_name = "cases/assembly_detail.html"
+
+    def get_queryset(self):
+        return (
+            Assembly.objects.visible_to(PUBLIC)
+            .select_related("location")
+            .prefetch_related(
+                Prefetch("organizers", queryset=Organization.objects.visible_to(PUBLIC), to_attr="visible_organizers"),
+                Prefetch(
+                    "detentions",
+                    queryset=public_detentions().select_related("person").order_by("started_on", "pk"),
+                    to_attr="visible_detentions",
+                ),
+                visible_sources(PUBLIC),
+                "tags",
+            )
+        )
+
+
+class DetainedListView(ListView):
+    """People in custody today, with since when and for how many days so far."""
+
+    template_name = "cases/detained_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return (
+            detained_now()
+            .select_related("person", "case", "facility__location")
+            .order_by("started_on", "person__pk", "pk")
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, strip=True)
+
+
+class SearchView(TemplateView):
+    """One box for everything: persons (any script), cases, organizations, assemblies
+    and legal articles."""
+
+    template_name = "search.html"
+    limit = 20
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET or None)
+        context = super().get_context_data(form=form, **kwargs)
+        if form.is_valid():
+            context["results"] = self.search(form.cleaned_data["q"])
+        return context
+
+    def search(self, text: str) -> dict:
+        key = name_key(text)
+        words = Q()
+        for field in ("title", "title_en", "title_ru", "title_kk", "topic"):
+            words |= Q(**{f"{field}__icontains": text})
+        article_words = Q(title__icontains=text) | Q(title_en__icontains=text) | Q(title_ru__icontains=text)
+        article_words |= Q(title_kk__icontains=text) | Q(number=text.split(".")[0].strip())
+        limit = self.limit
+        return {
+            "persons": list(
+                Person.objects.visible_to(PUBLIC).search(text).prefetch_related("roles").order_by("pk")[:limit]
+            ),
+            "cases": list(public_cases().filter(search_cases(text))[:limit]),
+            "organizations": list(
+                Organization.objects.visible_to(PUBLIC).filter(name_key__contains=key)[:limit] if key else []
+            ),
+            "assemblies": list(Assembly.objects.visible_to(PUBLIC).filter(words).select_related("location")[:limit]),
+            "articles": list(LegalArticle.objects.select_related("code").filter(article_words)[:limit]),
+        }
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    rules = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Disallow: /search/", "Allow: /"]
+    lines = [*rules, f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+class StatisticsView(TemplateView):
+    template_name = "cases/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        figures = [build() for build in statistics.FIGURES.values()]
+        return super().get_context_data(figures=figures, **kwargs)
+
+
+@require_safe
+def statistics_csv(request, figure):
+    build = statistics.FIGURES.get(figure)
+    if build is None:
+        raise Http404("No such figure.")
+    response = HttpResponse(build().csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kazmonitor-{figure}.csv"'
+    return response

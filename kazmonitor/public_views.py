@@ -1,0 +1,41 @@
+"""Building blocks shared by the public views of every app: published-only detail
+pages whose old slugs redirect, and page sizes."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.views.generic import DetailView
+
+from kazmonitor.models import OldSlug, Visibility
+
+PUBLIC = Visibility.PUBLIC
+PAGE_SIZE = 25
+
+
+class PublishedDetailView(DetailView):
+    """A detail page addressed by slug. A slug the record used to have answers with a
+    permanent redirect to the current URL, so shared links never break; records the
+    public may not see are 404 whether addressed by old or new slug."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            target = self.get_renamed_object()
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(self.redirect_url(target))
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_renamed_object(self):
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if not slug:
+            return None
+        model = self.get_queryset().model
+        content_type = ContentType.objects.get_for_model(model)
+        old = OldSlug.objects.filter(content_type=content_type, slug=slug).values_list("object_id", flat=True).first()
+        if old is None:
+            return None
+        return self.get_queryset().filter(pk=old).first()
+
+    def redirect_url(self, obj) -> str:
+        return obj.get_absolute_url()

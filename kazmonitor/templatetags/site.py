@@ -1,0 +1,71 @@
+"""Template helpers of the public site: partial dates, per-field translations,
+visibility-safe person links and URLs that keep the current filters."""
+
+from django import template
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
+
+from kazmonitor.dates import format_partial_date
+from kazmonitor.models import Visibility
+
+register = template.Library()
+
+
+@register.filter
+def partial_date(value, precision="day"):
+    """``{{ case.opened_on|partial_date:case.opened_on_precision }}`` → "March 2022"."""
+    return format_partial_date(value, precision or "day")
+
+
+@register.filter
+def tr(obj, field):
+    """``{{ case|tr:"title" }}``: the field in the active language, else as written."""
+    if obj is None:
+        return ""
+    return obj.translated(field)
+
+
+@register.filter
+def public(obj):
+    """The record if the public may see it, else ``None`` — for facts that name a
+    related record (a detention's case, a sentence's court)."""
+    if obj is None or getattr(obj, "visibility", Visibility.INTERNAL) < Visibility.PUBLIC:
+        return None
+    return obj
+
+
+def person_url(person) -> str:
+    """A protected person's page is addressed by the stable id, because the slug may
+    carry the real name; everyone else has a readable slug URL."""
+    if person.identity_protected:
+        return reverse("person_protected_detail", kwargs={"uuid": person.uuid})
+    return person.get_absolute_url()
+
+
+def person_key(person) -> str:
+    """The value of the ``person`` filter in list URLs (never the slug of a protected person)."""
+    return str(person.uuid) if person.identity_protected else person.slug
+
+
+register.filter("person_url", person_url)
+register.filter("person_key", person_key)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (``None``/"" removes them):
+    ``?{% query page=3 %}`` keeps every filter of the list."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language):
+    """This page's URL in another interface language, filters included."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)
