@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class KazmonitorConfig(AppConfig):
@@ -15,3 +16,10 @@ def _sync_groups(sender, apps, using, **kwargs):
     from kazmonitor.groups import sync_staff_groups
 
     sync_staff_groups(apps)
+
+
+class KazMonitorAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the two-factor site (``kazmonitor.admin_site``) as ``admin.site``."""
+
+    default = False
+    default_site = "kazmonitor.admin_site.KazMonitorAdminSite"

@@ -2,6 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.signals import user_logged_in
+
+TWO_FACTOR_UID = "tests.staff_pass_two_factor"
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +16,25 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _pass_two_factor(sender, request, user, **kwargs):
+    """Staff logged in by a test (``force_login``) count as having entered their TOTP
+    code, as the admin requires (tests/test_security_login.py tests the real flow)."""
+    if user.is_staff:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_two_factor():
+    user_logged_in.connect(_pass_two_factor, dispatch_uid=TWO_FACTOR_UID)
+    yield
+    user_logged_in.disconnect(dispatch_uid=TWO_FACTOR_UID)
 
 
 def _staff(username: str, group: str | None = None, superuser: bool = False) -> User:
