@@ -28,6 +28,7 @@ class SlugChoiceField(forms.ModelChoiceField):
 
     def __init__(self, queryset, label_from=str, **kwargs):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
+        self.error_messages["invalid_choice"] = _("“%(value)s” is not known here; it may have been renamed or removed.")
         self.label_from = label_from
 
     def label_from_instance(self, obj):

@@ -17,7 +17,7 @@ from people.views import political_prisoners
 
 from . import statistics
 from .facts import case_fact_prefetches, case_timeline, visible_org, visible_sources
-from .models import Assembly, Case, Detention, LegalArticle
+from .models import Assembly, Case, Detention, Extension, LegalArticle
 from .public_filters import CaseFilterForm, public_cases, public_charges, search_cases
 
 
@@ -163,7 +163,10 @@ class DetainedListView(ListView):
     def get_queryset(self):
         return (
             detained_now()
-            .select_related("person", "case", "facility__location")
+            .select_related("person", "case", "facility__location", "authority")
+            .prefetch_related(
+                Prefetch("extensions", queryset=Extension.objects.select_related("court"), to_attr="visible_extensions")
+            )
             .order_by("started_on", "person__pk", "pk")
         )
 

@@ -4,6 +4,7 @@ visibility-safe person links and URLs that keep the current filters."""
 from django import template
 from django.urls import reverse, translate_url
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from kazmonitor.dates import format_partial_date
 from kazmonitor.models import Visibility
@@ -69,3 +70,23 @@ def url_in_language(context, language):
     """This page's URL in another interface language, filters included."""
     request = context["request"]
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def place(location):
+    """A location's name in the reader's language: the local name for Russian and
+    Kazakh readers when there is one."""
+    if location is None:
+        return ""
+    if (get_language() or "en")[:2] != "en" and location.name_local:
+        return location.name_local
+    return location.name
+
+
+@register.filter
+def articles(charges):
+    """The distinct legal articles of a list of charges, in order of first mention."""
+    seen = {}
+    for charge in charges:
+        seen.setdefault(charge.article_id, charge.article)
+    return list(seen.values())
