@@ -11,6 +11,10 @@ class KazmonitorConfig(AppConfig):
 
         post_migrate.connect(_sync_groups, sender=self)
 
+        from kazmonitor.api import tombstones
+
+        tombstones.connect()
+
 
 def _sync_groups(sender, apps, using, **kwargs):
     from kazmonitor.groups import sync_staff_groups

@@ -225,21 +225,62 @@ if not DEBUG:
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Read-only for everyone; what a reader sees is decided by visible_to(level).
+    "DEFAULT_PERMISSION_CLASSES": ["kazmonitor.api.permissions.ReadOnlyApi"],
+    # "Authorization: Api-Key <key>"; without it the reader is anonymous (public).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["people.auth.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["kazmonitor.api.throttles.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "kazmonitor.api.pagination.KeysetPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "kazmonitor.api.csv.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "kazmonitor.api.pagination.KeysetOrdering",
+    ],
+    "EXCEPTION_HANDLER": "kazmonitor.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "PAGE_SIZE": 50,
 }
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+# Requests per minute: anonymous clients (per address), and API keys without their
+# own limit, by level. Counted in the shared cache (Redis or the database table).
+API_RATE_LIMITS = {
+    "anonymous": env_int("API_RATE_ANONYMOUS", 60),
+    "public": env_int("API_RATE_PUBLIC", 600),
+    "partners": env_int("API_RATE_PARTNERS", 1200),
+}
+# Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
+# stable: changing it changes those ids for partners' mirrors.
+API_PSEUDONYM_SECRET = env_str("API_PSEUDONYM_SECRET")
 SPECTACULAR_SETTINGS = {
     "TITLE": "KazMonitor API",
-    "DESCRIPTION": "Read-only access to the published record of politically motivated cases.",
+    "DESCRIPTION": (
+        "Read-only access to the published record of politically motivated cases. "
+        "Send `Authorization: Api-Key <key>` to read at your key's level; without a key you read public records. "
+        "Lists use cursor pagination (follow `next`), accept `?format=csv`, and `updated_since`; "
+        "`/api/v1/deleted/` lists what to drop from a mirror."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CertaintyEnum": "kazmonitor.models.Certainty",
+        "CaseKindEnum": "cases.models.Case.Kind",
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "ChargeStatusEnum": "cases.models.Charge.Status",
+        "SentenceKindEnum": "cases.models.Sentence.Kind",
+        "DetentionKindEnum": "cases.models.Detention.Kind",
+        "EventKindEnum": "cases.models.Event.Kind",
+        "FacilityKindEnum": "cases.models.Facility.Kind",
+        "OrganizationKindEnum": "people.models.Organization.Kind",
+        "LocationKindEnum": "kazmonitor.models.Location.Kind",
+        "SourceKindEnum": "kazmonitor.models.Source.Kind",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------

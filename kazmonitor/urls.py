@@ -10,6 +10,7 @@ admin.site.index_title = "Case records"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("cases.api_urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]

@@ -1,0 +1,64 @@
+"""Serializer pieces every API object uses: partial dates and absolute URLs."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kazmonitor.dates import DatePrecision, format_partial_date
+
+
+class PartialDate(serializers.Serializer):
+    """``{"date": "2022-03-01", "precision": "month", "display": "March 2022"}``, or null."""
+
+    date = serializers.DateField(help_text="First day of the period the date means.")
+    precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    display = serializers.CharField(help_text="The date as written, e.g. 'March 2022'.")
+
+    def __init__(self, attr: str, precision_attr: str = "", **kwargs):
+        self.attr, self.precision_attr = attr, precision_attr or f"{attr}_precision"
+        kwargs.setdefault("allow_null", True)
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        value = getattr(instance, self.attr)
+        if value is None:
+            return None
+        precision = getattr(instance, self.precision_attr, DatePrecision.DAY)
+        return {"date": value.isoformat(), "precision": precision, "display": format_partial_date(value, precision)}
+
+
+def api_url(context: dict, basename: str, lookup) -> str | None:
+    """Absolute URL of an API object; the list URL is reversed once per request."""
+    request = context.get("request")
+    if request is None or lookup is None:
+        return None
+    cache = context.setdefault("_api_url_prefixes", {})
+    prefix = cache.get(basename)
+    if prefix is None:
+        prefix = cache[basename] = request.build_absolute_uri(reverse(f"api:{basename}-list"))
+    return f"{prefix}{lookup}/"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiUrl(serializers.Field):
+    """The absolute API URL of the object itself."""
+
+    def __init__(self, basename: str, lookup=lambda obj: obj.uuid, **kwargs):
+        self.basename, self.lookup = basename, lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return api_url(self.context, self.basename, self.lookup(instance))
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class ApiId(serializers.Field):
+    """The stable identifier of the object (``lookup(obj)``)."""
+
+    def __init__(self, lookup=lambda obj: obj.uuid, **kwargs):
+        self.lookup = lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return str(self.lookup(instance))

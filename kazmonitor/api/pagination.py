@@ -1,0 +1,247 @@
+"""Keyset ("cursor") pagination and the ordering it pages along.
+
+A page is fetched with ``WHERE (field, pk) > (last seen) ORDER BY field, pk LIMIT n``,
+so page 10,000 costs what page 1 costs, and rows inserted or removed elsewhere never
+shift a partner's position. The cursor is opaque to clients (base64 JSON of the last
+row's ordering values); a cursor that does not parse or does not fit the current
+ordering is a 400 naming ``cursor``."""
+
+import base64
+import binascii
+import datetime
+import decimal
+import json
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+ORDERING_PARAM = "ordering"
+CURSOR_PARAM = "cursor"
+PAGE_SIZE_PARAM = "page_size"
+
+
+def _ordering_choices(view) -> dict[str, str]:
+    return dict(getattr(view, "ordering_fields", {}) or {})
+
+
+def parse_ordering(request, view) -> list[tuple[str, bool]]:
+    """``[(model field path, descending), …, ("pk", False)]`` for the request, or 400."""
+    choices = _ordering_choices(view)
+    raw = request.query_params.get(ORDERING_PARAM) or getattr(view, "ordering", "") or ""
+    name = raw.lstrip("-")
+    if name not in choices or raw.count("-") > 1 or "," in raw:
+        allowed = ", ".join(sorted(choices)) or "none"
+        raise ValidationError(
+            {ORDERING_PARAM: [f"Unknown ordering {raw[:60]!r}. Use one of: {allowed} (prefix '-' for descending)."]}
+        )
+    return [(choices[name], raw.startswith("-")), ("pk", False)]
+
+
+def order_by_keys(queryset, keys: list[tuple[str, bool]], reverse: bool = False):
+    terms = []
+    for path, desc in keys:
+        desc = desc != reverse
+        nulls_last = not reverse
+        expr = F(path)
+        terms.append(expr.desc(nulls_last=nulls_last) if desc else expr.asc(nulls_last=nulls_last))
+    return queryset.order_by(*terms)
+
+
+class KeysetOrdering(BaseFilterBackend):
+    """``?ordering=field`` or ``?ordering=-field`` over ``view.ordering_fields``; ties
+    are broken by the primary key so the order is total (keyset pagination needs it)."""
+
+    def filter_queryset(self, request, queryset, view):
+        keys = parse_ordering(request, view)
+        request.api_ordering = keys
+        return order_by_keys(queryset, keys)
+
+    def get_schema_operation_parameters(self, view):
+        choices = sorted(_ordering_choices(view))
+        if not choices:
+            return []
+        return [
+            {
+                "name": ORDERING_PARAM,
+                "required": False,
+                "in": "query",
+                "description": "Sort by this field; prefix '-' for descending. Default: "
+                + (getattr(view, "ordering", "") or choices[0]),
+                "schema": {"type": "string", "enum": [*choices, *(f"-{c}" for c in choices)]},
+            }
+        ]
+
+
+def _to_json(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def _resolve_field(queryset, path: str):
+    model = queryset.model
+    if path == "pk":
+        return model._meta.pk
+    if path in queryset.query.annotations:
+        return queryset.query.annotations[path].output_field
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+def _value(instance, path: str):
+    value = instance
+    for part in ("pk" if path == "pk" else path).split("__"):
+        value = getattr(value, part, None) if value is not None else None
+    return value
+
+
+def _after(keys, values, reverse: bool) -> Q:
+    """Rows strictly after ``values`` in the (possibly reversed) order of ``keys``:
+    a lexicographic comparison that places NULLs last going forward."""
+    result = Q(pk__in=[])
+    equal_so_far = Q()
+    for (path, desc), value in zip(keys, values, strict=True):
+        desc = desc != reverse
+        nulls_last = not reverse
+        if value is None:
+            strictly = Q(pk__in=[]) if nulls_last else Q(**{f"{path}__isnull": False})
+            same = Q(**{f"{path}__isnull": True})
+        else:
+            strictly = Q(**{f"{path}__{'lt' if desc else 'gt'}": value})
+            if nulls_last:
+                strictly |= Q(**{f"{path}__isnull": True})
+            same = Q(**{path: value})
+        result |= equal_so_far & strictly
+        equal_so_far &= same
+    return result
+
+
+class KeysetPagination(BasePagination):
+    """Opaque cursors over the order chosen by ``KeysetOrdering``."""
+
+    def __init__(self):
+        self.default_size = getattr(settings, "API_PAGE_SIZE", 50)
+        self.max_size = getattr(settings, "API_MAX_PAGE_SIZE", 500)
+
+    # --- parsing ------------------------------------------------------------------
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(PAGE_SIZE_PARAM)
+        if raw in (None, ""):
+            return self.default_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_size:
+            raise ValidationError({PAGE_SIZE_PARAM: [f"Must be a whole number from 1 to {self.max_size}."]})
+        return int(raw)
+
+    def decode_cursor(self, request, queryset, keys):
+        raw = request.query_params.get(CURSOR_PARAM)
+        if not raw:
+            return None, False
+        error = ValidationError({CURSOR_PARAM: ["Invalid cursor. Use the 'next' or 'previous' link of a page."]})
+        try:
+            data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"==").decode("utf-8"))
+            values, reverse, ordering = data["p"], bool(data["r"]), data["o"]
+        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+            raise error from None
+        if ordering != self._ordering_key(keys) or not isinstance(values, list) or len(values) != len(keys):
+            raise error
+        parsed = []
+        for (path, _desc), value in zip(keys, values, strict=True):
+            if value is not None and not isinstance(value, str | int | float):
+                raise error
+            try:
+                parsed.append(None if value is None else _resolve_field(queryset, path).to_python(value))
+            except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError, OverflowError):
+                raise error from None
+        if parsed[-1] is None:
+            raise error
+        return parsed, reverse
+
+    @staticmethod
+    def _ordering_key(keys) -> str:
+        return ",".join(("-" if desc else "") + path for path, desc in keys)
+
+    def encode_cursor(self, instance, keys, reverse: bool) -> str:
+        values = [_to_json(_value(instance, path)) for path, _desc in keys]
+        payload = {"o": self._ordering_key(keys), "p": values, "r": reverse}
+        raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    # --- paging -------------------------------------------------------------------
+    def paginate_queryset(self, queryset, request, view=None):
+        keys = getattr(request, "api_ordering", None) or [("pk", False)]
+        self.request, self.keys = request, keys
+        size = self.get_page_size(request)
+        position, reverse = self.decode_cursor(request, queryset, keys)
+        if reverse:
+            queryset = order_by_keys(queryset, keys, reverse=True)
+        if position is not None:
+            queryset = queryset.filter(_after(keys, position, reverse))
+        rows = list(queryset[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if reverse:
+            rows.reverse()
+        self.next_cursor = self.previous_cursor = None
+        if rows:
+            if has_more or reverse:
+                self.next_cursor = self.encode_cursor(rows[-1], keys, reverse=False)
+            if position is not None and (has_more or not reverse):
+                self.previous_cursor = self.encode_cursor(rows[0], keys, reverse=True)
+        return rows
+
+    def _link(self, cursor):
+        if cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, CURSOR_PARAM, cursor) if cursor else remove_query_param(url, CURSOR_PARAM)
+
+    def get_paginated_response(self, data):
+        return Response(
+            OrderedDict(
+                [
+                    ("next", self._link(self.next_cursor)),
+                    ("previous", self._link(self.previous_cursor)),
+                    ("results", data),
+                ]
+            )
+        )
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": CURSOR_PARAM,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position; follow the 'next' and 'previous' links.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": PAGE_SIZE_PARAM,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_size} (default {self.default_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_size},
+            },
+        ]

@@ -1,0 +1,117 @@
+"""Tombstones: what a partner's mirror must drop.
+
+Recorded from model signals (connected in ``KazmonitorConfig.ready``) whenever a
+record the API serves is deleted, withdrawn to a lower visibility, or disappears
+because a record it needs (its case, its person) was withdrawn; and when a person's
+identity becomes protected or unprotected, because the API identifier changes then
+(see ``kazmonitor.api.ids``) and a mirror must not keep the old one.
+
+A record's *effective* visibility is the lowest of its own and that of the records
+it needs (the API hides a charge whose defendant is hidden). Tombstones carry the
+effective levels, so a reader only learns about records it could see.
+
+Models are named by label, so this module imports neither ``people`` nor ``cases``.
+Bulk ``QuerySet.update()`` sends no signals: withdraw records with ``save()``.
+"""
+
+from django.apps import apps
+from django.db.models.signals import post_save, pre_delete, pre_save
+
+from kazmonitor.api.ids import masked_uuid
+
+# model label → (API name, foreign keys to records it needs to be shown)
+TRACKED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "kazmonitor.Source": ("source", ()),
+    "people.Person": ("person", ()),
+    "people.Organization": ("organization", ()),
+    "people.Recognition": ("recognition", ("person", "recognised_by")),
+    "cases.Case": ("case", ()),
+    "cases.Assembly": ("assembly", ()),
+    "cases.Charge": ("charge", ("case", "defendant")),
+    "cases.Sentence": ("sentence", ("case", "defendant")),
+    "cases.Detention": ("detention", ("person",)),
+    "cases.Event": ("event", ("case", "person")),
+}
+INTERNAL = 0
+
+
+def api_id(instance, protected: bool | None = None):
+    """The identifier the API shows for ``instance`` (masked for protected persons)."""
+    if protected is None:
+        protected = getattr(instance, "identity_protected", False)
+    return masked_uuid(instance.uuid) if protected else instance.uuid
+
+
+def _name(model) -> str:
+    return TRACKED[model._meta.label][0]
+
+
+def _needs(model) -> tuple[str, ...]:
+    return TRACKED[model._meta.label][1]
+
+
+def _parents_level(instance, skip: str = "") -> int:
+    level = 20
+    for fk in _needs(type(instance)):
+        if fk != skip:
+            parent = getattr(instance, fk)
+            if parent is not None:
+                level = min(level, parent.visibility)
+    return level
+
+
+def _record(model_name: str, uuid, previous: int, new: int | None) -> None:
+    if previous <= INTERNAL or (new is not None and new >= previous):
+        return
+    Tombstone = apps.get_model("kazmonitor", "Tombstone")
+    Tombstone.objects.create(model=model_name, uuid=uuid, previous_visibility=previous, new_visibility=new)
+
+
+def _remember(sender, instance, raw=False, **kwargs):
+    instance._api_before = None
+    if raw or instance.pk is None:
+        return
+    fields = ["visibility"] + (["identity_protected"] if hasattr(instance, "identity_protected") else [])
+    instance._api_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_api_before", None)
+    if raw or created or before is None:
+        return
+    parents = _parents_level(instance)
+    old = min(before["visibility"], parents)
+    new = min(instance.visibility, parents)
+    was_protected = before.get("identity_protected", False)
+    if was_protected != getattr(instance, "identity_protected", False):
+        _record(_name(sender), api_id(instance, protected=was_protected), old, None)
+    else:
+        _record(_name(sender), api_id(instance), old, new)
+    if instance.visibility < before["visibility"]:
+        _cascade(instance, before["visibility"], instance.visibility)
+
+
+def _cascade(parent, old: int, new: int) -> None:
+    """Records that needed ``parent`` vanish with it for readers above ``new``."""
+    for label, (_api_name, needs) in TRACKED.items():
+        model = apps.get_model(label)
+        for fk in needs:
+            if model._meta.get_field(fk).related_model is not type(parent):
+                continue
+            others = [other for other in needs if other != fk]
+            for child in model._base_manager.filter(**{fk: parent}).select_related(*others):
+                level = min(child.visibility, _parents_level(child, skip=fk))
+                _record(_name(model), api_id(child), min(level, old), min(level, new))
+
+
+def _before_delete(sender, instance, **kwargs):
+    _record(_name(sender), api_id(instance), min(instance.visibility, _parents_level(instance)), None)
+
+
+def connect() -> None:
+    for label in TRACKED:
+        model = apps.get_model(label)
+        uid = f"api-tombstones-{label}"
+        pre_save.connect(_remember, sender=model, dispatch_uid=uid)
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=uid)

@@ -1,0 +1,74 @@
+"""The base every API viewset builds on: read-only, reader level, lookup by
+stable id or slug, streamed CSV lists, JSON errors."""
+
+import re
+
+from django.http import Http404
+from rest_framework import mixins, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from kazmonitor.api.csv import stream_csv
+from kazmonitor.api.ids import parse_uuid
+from kazmonitor.api.levels import api_level
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+
+
+class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A read-only list (writes answer 405)."""
+
+    lookup_field = "lookup"
+    lookup_url_kwarg = "lookup"
+    lookup_value_regex = "[^/]+"
+    detail_serializer_class = None
+    ordering_fields: dict[str, str] = {}
+    ordering = ""
+    csv_name = "export"
+
+    @property
+    def level(self):
+        return api_level(self.request)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["level"] = self.level
+        return context
+
+    def lookup_object(self, queryset, value: str):
+        """The object ``value`` names: a stable id (UUID), else a slug."""
+        uuid = parse_uuid(value)
+        if uuid is not None and hasattr(queryset.model, "uuid"):
+            return queryset.filter(uuid=uuid).first()
+        if SLUG.match(value) and any(f.name == "slug" for f in queryset.model._meta.fields):
+            return queryset.filter(slug=value).first()
+        return None
+
+    def get_object(self):
+        obj = self.lookup_object(self.get_queryset(), self.kwargs[self.lookup_url_kwarg])
+        if obj is None:
+            raise Http404
+        return obj
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            serializer = self.get_serializer_class()(context=self.get_serializer_context())
+            return stream_csv(serializer, queryset, self.csv_name)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
+
+class ApiViewSet(mixins.RetrieveModelMixin, ApiListViewSet):
+    """A read-only list and detail (writes answer 405)."""

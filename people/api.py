@@ -1,0 +1,137 @@
+"""Read-only API viewsets for persons, organizations, recognitions, sources, tags
+and locations. Every queryset starts from ``visible_to(self.level)``; records that
+need another record (a recognition needs its person and organization) are shown
+only when that record is visible too."""
+
+from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from kazmonitor.api.views import ApiViewSet
+from kazmonitor.models import Location, Source, Tag
+from people import filters, serializers
+from people.models import Membership, Organization, Person, Recognition
+
+
+def visible_sources(level, to_attr: str = "visible_sources") -> Prefetch:
+    return Prefetch(
+        "sources", queryset=Source.objects.visible_to(level).order_by("published_on", "pk"), to_attr=to_attr
+    )
+
+
+def public_name_expression():
+    """What persons are sorted by: the pseudonym for protected persons (sorting by the
+    real name would give away its position, and the cursor would carry it)."""
+    return Case(
+        When(identity_protected=True, then=F("pseudonym")),
+        default=Coalesce(NullIf(F("name_latin"), Value("")), F("name")),
+    )
+
+
+class PersonViewSet(ApiViewSet):
+    """Persons. Protected persons appear only under their pseudonym, with an id of
+    their own (not the one they had before protection) and no slug or aliases."""
+
+    serializer_class = serializers.PersonSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+    filterset_class = filters.PersonFilter
+    ordering_fields = {"name": "api_name", "updated_at": "updated_at", "created_at": "created_at"}
+    ordering = "name"
+    csv_name = "persons"
+
+    def get_queryset(self):
+        queryset = (
+            Person.objects.visible_to(self.level)
+            .annotate(api_name=public_name_expression())
+            .select_related("location")
+            .prefetch_related("roles", "aliases")
+        )
+        if self.action == "retrieve":
+            memberships = (
+                Membership.objects.visible_to(self.level)
+                .filter(organization__visibility__gte=self.level)
+                .select_related("organization")
+                .order_by("organization__name", "pk")
+            )
+            queryset = queryset.prefetch_related(
+                Prefetch("memberships", queryset=memberships, to_attr="visible_memberships"),
+                visible_sources(self.level),
+            )
+        return queryset
+
+    def lookup_object(self, queryset, value):
+        person = filters.person_by_api_id(queryset, value)
+        if person is None and filters.parse_uuid(value) is None and len(value) <= 200:
+            person = queryset.filter(slug=value, identity_protected=False).first()
+        return person
+
+
+class OrganizationViewSet(ApiViewSet):
+    serializer_class = serializers.OrganizationSerializer
+    detail_serializer_class = serializers.OrganizationDetailSerializer
+    filterset_class = filters.OrganizationFilter
+    ordering_fields = {"name": "name", "updated_at": "updated_at", "created_at": "created_at"}
+    ordering = "name"
+    csv_name = "organizations"
+
+    def get_queryset(self):
+        queryset = Organization.objects.visible_to(self.level).select_related("location", "banned_by")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(visible_sources(self.level))
+        return queryset
+
+
+class RecognitionViewSet(ApiViewSet):
+    """Persons recognised as political prisoners, by whom and since when."""
+
+    serializer_class = serializers.RecognitionSerializer
+    filterset_class = filters.RecognitionFilter
+    ordering_fields = {"since": "since", "updated_at": "updated_at", "created_at": "created_at"}
+    ordering = "-since"
+    csv_name = "recognitions"
+
+    def get_queryset(self):
+        return (
+            Recognition.objects.visible_to(self.level)
+            .filter(person__visibility__gte=self.level, recognised_by__visibility__gte=self.level)
+            .select_related("person", "recognised_by")
+            .prefetch_related(visible_sources(self.level))
+        )
+
+
+class SourceViewSet(ApiViewSet):
+    """Sources: where each fact comes from. Confidential provenance notes stay in the admin."""
+
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilter
+    ordering_fields = {"published_on": "published_on", "updated_at": "updated_at", "created_at": "created_at"}
+    ordering = "-published_on"
+    csv_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.visible_to(self.level)
+
+
+class TagViewSet(ApiViewSet):
+    """The monitor's tags (vocabulary). Identified by slug."""
+
+    serializer_class = serializers.TagSerializer
+    filterset_class = filters.TagFilter
+    ordering_fields = {"name": "name", "updated_at": "updated_at"}
+    ordering = "name"
+    csv_name = "tags"
+
+    def get_queryset(self):
+        return Tag.objects.all()
+
+
+class LocationViewSet(ApiViewSet):
+    """Countries, regions, cities and districts. Identified by slug."""
+
+    serializer_class = serializers.LocationSerializer
+    filterset_class = filters.LocationListFilter
+    ordering_fields = {"name": "name", "updated_at": "updated_at"}
+    ordering = "name"
+    csv_name = "locations"
+
+    def get_queryset(self):
+        return Location.objects.select_related("parent")
