@@ -180,6 +180,10 @@ def test_everything_loaded_is_public(demo):
         assert model.objects.count() == model.objects.visible_to(Visibility.PUBLIC).count(), model
 
 
+def test_every_demo_case_is_marked_published(demo):
+    assert not Case.objects.filter(published_at__isnull=True).exists()
+
+
 def test_no_recognition_is_invented_for_activists_the_update_does_not_name(demo):
     assert not Recognition.objects.exists()
 

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from cases.models import (
     Assembly,
@@ -217,6 +218,10 @@ class _Loader:
                 **{column: name in spec["freedoms"] for name, column in FREEDOM_FIELDS.items()},
             }
             case = self.upsert(Case, {"slug": spec["slug"]}, values)
+            if case.published_at is None:  # published by loading, as an editor's publishing would record
+                case.published_at = timezone.now()
+                case._change_reason = CHANGE_REASON
+                case.save(update_fields=["published_at"])
             self.link(case, "tags", [self.tags[slug] for slug in spec["tags"]])
             self.link(case, "sources", self.sources_of(spec))
             self.load_case_facts(case, spec)
