@@ -55,13 +55,14 @@ CONFIDENTIAL_NAMES = (
     "provenance_notes",
     "name_key",
 )
+_SCHEMES = "(?:Api-Key|Bearer|Token|Basic)"
 _CONFIDENTIAL = "|".join(re.escape(n) for n in CONFIDENTIAL_NAMES)
 # key=value, "key": "value", key: value — the value up to a separator or quote.
 _PAIR = re.compile(
-    rf"""(?P<key>['"]?[\w-]*(?:{_CONFIDENTIAL})[\w-]*['"]?\s*[=:]\s*)(?P<q>['"])?(?P<value>(?(q)[^'"]*|[^&,;\s}}]+))""",
+    rf"""(?P<key>['"]?[\w-]*(?:{_CONFIDENTIAL})[\w-]*['"]?\s*[=:]\s*)(?P<q>['"])?(?P<value>(?(q)[^'"]*|(?!{_SCHEMES}\s)[^&,;\s}}]+))""",
     re.IGNORECASE,
 )
-_BEARER = re.compile(r"\b(Api-Key|Bearer|Token|Basic)\s+[\w.\-~+/=]+", re.IGNORECASE)
+_BEARER = re.compile(rf"\b({_SCHEMES})\s+[\w.\-~+/=]+", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 

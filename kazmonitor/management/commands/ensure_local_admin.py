@@ -1,15 +1,26 @@
+import base64
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 LOGIN_FILE = Path(settings.BASE_DIR) / ".local-admin-login"
 
 
+def current_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 class Command(BaseCommand):
-    help = "Create a local superuser for development (DEBUG only) and print its login."
+    help = (
+        "Create a local superuser with a TOTP authenticator for development (DEBUG only) and print "
+        "its login, the authenticator secret and the current one-time code. Run again for a fresh code."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
@@ -28,6 +39,16 @@ class Command(BaseCommand):
             user.save()
             LOGIN_FILE.write_text(password + "\n")
             LOGIN_FILE.chmod(0o600)
+        # The admin asks every staff member for a one-time code: give the local admin an
+        # authenticator so `make run` stays usable without weakening the check.
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        device = device or TOTPDevice.objects.create(user=user, name="local development", confirmed=True)
+        secret = base64.b32encode(device.bin_key).decode()
         self.stdout.write(
             self.style.SUCCESS(f"Admin: http://127.0.0.1:8000/admin/  username: {username}  password: {password}")
+        )
+        self.stdout.write(
+            f"Two-factor: one-time code now: {current_code(device)} (valid about 30 s; run "
+            f"`DEBUG=1 .venv/bin/python manage.py ensure_local_admin` again for a fresh one),\n"
+            f"  or add the secret {secret} to an authenticator app ({device.config_url})."
         )
