@@ -89,6 +89,7 @@ class CaseFilterForm(forms.Form):
         start, end = data.get("opened_from"), data.get("opened_to")
         if start and end and end < start:
             self.add_error("opened_to", _("The end of the date range is before its start."))
+            data.pop("opened_from", None)
         return data
 
     def filter(self, cases: QuerySet) -> QuerySet:
