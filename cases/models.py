@@ -542,12 +542,31 @@ class Detention(Documented):
         super().clean()
         require_order(self, "started_on", "ended_on", _("A detention cannot end before it began."))
 
-    def days_in_custody(self, today: datetime.date | None = None) -> int:
-        """Days held so far (or in all, once ended), counting the first and last day."""
+    def last_known_in_custody(self, today: datetime.date | None = None) -> datetime.date:
+        """The last day the record shows the person held: the end of an ended detention;
+        for an open one, today — unless a court extension ran out before today with no
+        news since, in which case the record proves custody only until that date."""
         from django.utils import timezone
 
-        end = self.ended_on or (today or timezone.localdate())
-        return max((end - self.started_on).days + 1, 0)
+        if self.ended_on:
+            return self.ended_on
+        today = today or timezone.localdate()
+        extensions = getattr(self, "visible_extensions", None)
+        if extensions is None:
+            extensions = self.extensions.all()
+        last_until = max((e.extended_until for e in extensions), default=None)
+        return last_until if last_until and last_until < today else today
+
+    def information_is_stale(self, today: datetime.date | None = None) -> bool:
+        """True when an open detention's last extension has run out with no news since."""
+        from django.utils import timezone
+
+        return not self.ended_on and self.last_known_in_custody(today) < (today or timezone.localdate())
+
+    def days_in_custody(self, today: datetime.date | None = None) -> int:
+        """Days held, counting the first and last day: in all once ended, so far while
+        open, and at least this many when the record's information has run out."""
+        return max((self.last_known_in_custody(today) - self.started_on).days + 1, 0)
 
 
 class Extension(models.Model):

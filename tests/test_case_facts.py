@@ -83,3 +83,24 @@ def test_case_facts_take_the_same_number_of_queries_for_one_or_many_rows(django_
         case_timeline(_load(small, Visibility.PUBLIC), Visibility.PUBLIC)
     with django_assert_num_queries(12):
         case_timeline(_load(big, Visibility.PUBLIC), Visibility.PUBLIC)
+
+
+def test_days_in_custody_count_to_today_while_held_and_to_the_end_once_released():
+    today = datetime.date(2022, 6, 1)
+    held = DetentionFactory(started_on=datetime.date(2022, 5, 1))
+    released = DetentionFactory(started_on=datetime.date(2022, 5, 1), ended_on=datetime.date(2022, 5, 10))
+    assert held.days_in_custody(today) == 32
+    assert not held.information_is_stale(today)
+    assert released.days_in_custody(today) == 10
+
+
+def test_days_in_custody_stop_at_an_extension_that_ran_out_without_news():
+    detention = DetentionFactory(started_on=datetime.date(2022, 3, 1))
+    ExtensionFactory(
+        detention=detention, decided_on=datetime.date(2022, 5, 6), extended_until=datetime.date(2022, 6, 12)
+    )
+    assert detention.days_in_custody(datetime.date(2022, 6, 1)) == 93
+    later = datetime.date(2026, 11, 25)
+    assert detention.last_known_in_custody(later) == datetime.date(2022, 6, 12)
+    assert detention.information_is_stale(later)
+    assert detention.days_in_custody(later) == 104
