@@ -472,9 +472,19 @@ class Assembly(Translatable, Documented):
 
 class DetentionQuerySet(VisibilityQuerySet):
     def in_custody_on(self, day: datetime.date) -> "DetentionQuerySet":
-        """Detentions that held the person on ``day``: started by then and not yet ended
-        (open detentions count as ongoing)."""
-        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        """Detentions that held the person on ``day``: started by then and not ended
+        before it. An open detention counts while it has no court extension or its last
+        extension runs to ``day`` or later; past that, the record has no news and does
+        not claim custody (see ``Detention.last_known_in_custody``)."""
+        last_extension = (
+            Extension.objects.filter(detention=models.OuterRef("pk"))
+            .order_by("-extended_until")
+            .values("extended_until")[:1]
+        )
+        open_and_current = Q(ended_on__isnull=True) & (Q(_last_until__isnull=True) | Q(_last_until__gte=day))
+        return self.alias(_last_until=models.Subquery(last_extension)).filter(
+            Q(started_on__lte=day), Q(ended_on__gte=day) | open_and_current
+        )
 
 
 class Detention(Documented):

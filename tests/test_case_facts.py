@@ -104,3 +104,22 @@ def test_days_in_custody_stop_at_an_extension_that_ran_out_without_news():
     assert detention.last_known_in_custody(later) == datetime.date(2022, 6, 12)
     assert detention.information_is_stale(later)
     assert detention.days_in_custody(later) == 104
+
+
+def test_who_is_in_custody_on_a_day_counts_open_detentions_and_their_extensions():
+    from cases.models import Detention
+
+    open_plain = DetentionFactory(started_on=datetime.date(2022, 3, 1))
+    extended = DetentionFactory(started_on=datetime.date(2022, 3, 1))
+    ExtensionFactory(
+        detention=extended, decided_on=datetime.date(2022, 5, 6), extended_until=datetime.date(2022, 6, 12)
+    )
+    released = DetentionFactory(started_on=datetime.date(2022, 3, 1), ended_on=datetime.date(2022, 4, 1))
+    DetentionFactory(started_on=datetime.date(2022, 7, 1))
+
+    def held(day):
+        return set(Detention.objects.in_custody_on(day))
+
+    assert held(datetime.date(2022, 3, 20)) == {open_plain, extended, released}
+    assert held(datetime.date(2022, 6, 12)) == {open_plain, extended}
+    assert held(datetime.date(2022, 6, 13)) == {open_plain}
