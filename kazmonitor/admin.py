@@ -1,12 +1,17 @@
 """Admin base classes shared by every app, and the admin of the shared base models."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from kazmonitor.groups import PUBLISH_PERMISSION
 from kazmonitor.models import Location, OldSlug, Source, Tag, Tombstone
+from kazmonitor.uploads import random_name, validate_document
 
 
 def can_publish(request) -> bool:
@@ -75,8 +80,48 @@ class TagAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class _DocumentLink:
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentInput(AdminFileWidget):
+    """Links the current document through the checked download view, not MEDIA_URL."""
+
+    def __init__(self, download_url: str, attrs=None):
+        super().__init__(attrs)
+        self.download_url = download_url
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value and getattr(value, "name", None):
+            return _DocumentLink(value.name.rsplit("/", 1)[-1], self.download_url)
+        return value
+
+
+class SourceForm(forms.ModelForm):
+    """A new document is checked by its content (PDF, PNG, JPEG or UTF-8 text, at most
+    20 MB) and stored under a random name; the uploader's file name is dropped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "document" in self.fields:
+            url = reverse("source_document", args=[self.instance.uuid])
+            self.fields["document"].widget = DocumentInput(url)
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if isinstance(document, UploadedFile):
+            document.name = random_name(validate_document(document))
+        return document
+
+
 @admin.register(Source)
 class SourceAdmin(DocumentedAdmin):
+    form = SourceForm
     list_display = ["title", "publisher", "kind", "published_on", "visibility", "updated_at"]
     list_filter = ["visibility", "kind", "publisher"]
     search_fields = ["title", "url", "publisher"]

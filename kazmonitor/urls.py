@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from kazmonitor.views import healthz
+from kazmonitor.views import healthz, source_document
 
 admin.site.site_header = "KazMonitor"
 admin.site.site_title = "KazMonitor admin"
@@ -10,6 +10,8 @@ admin.site.index_title = "Case records"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Uploaded documents are never served from MEDIA_ROOT directly, only through this check.
+    path("sources/<uuid:uuid>/document", source_document, name="source_document"),
     path("api/v1/", include("cases.api_urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
