@@ -9,6 +9,7 @@ from rest_framework import serializers as drf_serializers
 from cases import filters, serializers
 from cases.facts import case_fact_prefetches
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Sentence
+from kazmonitor.api.fields import ApiModelSerializer, UtcDateTimeField
 from kazmonitor.api.filters import ApiFilterSet, SinceFilter
 from kazmonitor.api.tombstones import TRACKED
 from kazmonitor.api.views import ApiListViewSet, ApiViewSet
@@ -162,11 +163,11 @@ class ArticleViewSet(ApiViewSet):
         return LegalArticle.objects.select_related("code")
 
 
-class TombstoneSerializer(drf_serializers.ModelSerializer):
+class TombstoneSerializer(ApiModelSerializer):
     id = drf_serializers.UUIDField(source="uuid", help_text="The id the record had in the API.")
     model = drf_serializers.CharField(help_text="Which list it was in: case, person, charge …")
     reason = drf_serializers.SerializerMethodField(help_text="deleted, or withdrawn below your level.")
-    at = drf_serializers.DateTimeField()
+    at = UtcDateTimeField()
 
     class Meta:
         model = Tombstone

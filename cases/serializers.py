@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from cases.facts import case_timeline
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, Facility, LegalArticle, Sentence
-from kazmonitor.api.fields import ApiId, ApiUrl, PartialDate
+from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, PartialDate
 from people.serializers import LocationRef, OrganizationRef, PersonRef, SourceRef, TagRef, VisibleRef
 
 FREEDOMS = {"affects_expression": "expression", "affects_association": "association", "affects_assembly": "assembly"}
@@ -39,7 +39,7 @@ class ArticleRef(serializers.Serializer):
     title = serializers.CharField()
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ApiModelSerializer):
     location = LocationRef(allow_null=True)
 
     class Meta:
@@ -47,7 +47,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         fields = ["name", "kind", "location"]
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class ExtensionSerializer(ApiModelSerializer):
     decided_on = PartialDate("decided_on")
     extended_until = serializers.DateField()
     court = OrganizationRef(allow_null=True)
@@ -67,7 +67,7 @@ class FreedomsField(serializers.ListField):
         return [name for attr, name in FREEDOMS.items() if getattr(instance, attr)]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("case")
     freedoms = FreedomsField(help_text="Freedoms affected.")
@@ -89,7 +89,7 @@ class ParticipantSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ChargeSerializer(serializers.ModelSerializer):
+class ChargeSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("charge")
     case = CaseRef()
@@ -104,7 +104,7 @@ class ChargeSerializer(serializers.ModelSerializer):
         fields += ["sources", "created_at", "updated_at"]
 
 
-class SentenceSerializer(serializers.ModelSerializer):
+class SentenceSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("sentence")
     case = CaseRef()
@@ -131,7 +131,7 @@ class SentenceSerializer(serializers.ModelSerializer):
         return str(earlier.uuid) if same and earlier.visibility >= int(self.context["level"]) else None
 
 
-class DetentionSerializer(serializers.ModelSerializer):
+class DetentionSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("detention")
     person = PersonRef()
@@ -151,7 +151,7 @@ class DetentionSerializer(serializers.ModelSerializer):
         fields += ["extensions", "sources", "created_at", "updated_at"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("event")
     case = CaseRef()
@@ -230,7 +230,7 @@ class CaseDetailSerializer(CaseSerializer):
         return TimelineEntrySerializer(entries, many=True, context=self.context).data
 
 
-class AssemblySerializer(serializers.ModelSerializer):
+class AssemblySerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("assembly")
     held_on = PartialDate("held_on")
@@ -262,7 +262,7 @@ class AssemblyDetailSerializer(AssemblySerializer):
         fields = [*AssemblySerializer.Meta.fields, "detentions"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ApiModelSerializer):
     id = serializers.SlugField(source="slug")
     url = ApiUrl("article", lookup=lambda obj: obj.slug)
     code = serializers.CharField(source="code.short_name", help_text="e.g. CC (Criminal Code), CAO.")

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kazmonitor.api.fields import ApiId, ApiUrl, PartialDate
+from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, PartialDate
 from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Location, Source, Tag
 from people.models import Membership, Organization, Person, Recognition
@@ -55,7 +55,7 @@ class SourceRef(serializers.Serializer):
     link = serializers.URLField(source="url", help_text="Web address of the source.")
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("source")
     link = serializers.URLField(source="url", help_text="Web address of the source.")
@@ -72,7 +72,7 @@ class SourceSerializer(serializers.ModelSerializer):
         return bool(obj.document)
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ApiModelSerializer):
     id = serializers.SlugField(source="slug")
     url = ApiUrl("tag", lookup=lambda obj: obj.slug)
 
@@ -81,7 +81,7 @@ class TagSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "created_at", "updated_at"]
 
 
-class LocationSerializer(serializers.ModelSerializer):
+class LocationSerializer(ApiModelSerializer):
     id = serializers.SlugField(source="slug")
     url = ApiUrl("location", lookup=lambda obj: obj.slug)
     parent = LocationRef(allow_null=True)
@@ -91,7 +91,7 @@ class LocationSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "name_local", "kind", "parent", "created_at", "updated_at"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ApiModelSerializer):
     id = ApiId(lookup=api_id)
     url = ApiUrl("person", lookup=api_id)
     slug = serializers.SerializerMethodField(help_text="Null for protected persons.")
@@ -119,7 +119,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return [] if obj.identity_protected else [alias.name for alias in obj.aliases.all()]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ApiModelSerializer):
     id = ApiId()
     organization = OrganizationRef()
     since = PartialDate("since")
@@ -138,7 +138,7 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "memberships", "sources"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("organization")
     banned_on = PartialDate("banned_on")
@@ -158,7 +158,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         fields = [*OrganizationSerializer.Meta.fields, "sources"]
 
 
-class RecognitionSerializer(serializers.ModelSerializer):
+class RecognitionSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("recognition")
     person = PersonRef()

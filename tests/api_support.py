@@ -1,4 +1,7 @@
-"""Helpers shared by the API tests: keys at each level and JSON/CSV readers."""
+"""Helpers shared by the API tests: keys at each level and JSON/CSV readers.
+
+Test modules import the persona fixtures by their ``*_fixture`` names; tests ask
+for them as ``anonymous``, ``public_key`` and ``partner_key``."""
 
 import csv
 import io
@@ -28,18 +31,18 @@ def client_for(plain: str | None = None) -> APIClient:
     return client
 
 
-@pytest.fixture
-def anonymous(db) -> APIClient:
+@pytest.fixture(name="anonymous")
+def anonymous_fixture(db) -> APIClient:
     return client_for()
 
 
-@pytest.fixture
-def public_key(db) -> APIClient:
+@pytest.fixture(name="public_key")
+def public_key_fixture(db) -> APIClient:
     return client_for(make_key(Visibility.PUBLIC)[1])
 
 
-@pytest.fixture
-def partner_key(db) -> APIClient:
+@pytest.fixture(name="partner_key")
+def partner_key_fixture(db) -> APIClient:
     return client_for(make_key(Visibility.PARTNERS)[1])
 
 

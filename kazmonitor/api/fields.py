@@ -1,5 +1,8 @@
 """Serializer pieces every API object uses: partial dates and absolute URLs."""
 
+import datetime
+
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -62,3 +65,25 @@ class ApiId(serializers.Field):
 
     def to_representation(self, instance):
         return str(self.lookup(instance))
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Times in UTC (``2022-06-01T07:00:00Z``), whatever the server's time zone."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer whose date-times come out in UTC."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
