@@ -59,3 +59,13 @@ def csv_rows(response) -> list[dict]:
 
 def ids(response) -> list[str]:
     return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.fixture(autouse=True, name="fresh_rate_limits")
+def fresh_rate_limits_fixture(settings):
+    """Each test starts with empty rate-limit counters and limits high enough not to
+    interfere; the rate-limit tests lower them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMITS = {"anonymous": 10_000, "public": 10_000, "partners": 10_000}

@@ -10,7 +10,7 @@ import time_machine
 
 from cases.models import Detention, Sentence
 from kazmonitor.models import Visibility
-from tests.api_support import anonymous_fixture, ids, partner_key_fixture  # noqa: F401
+from tests.api_support import anonymous_fixture, fresh_rate_limits_fixture, ids, partner_key_fixture  # noqa: F401
 from tests.factories import (
     AssemblyFactory,
     CaseFactory,
