@@ -28,6 +28,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py compile_translations -v0
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input -v0
