@@ -2,6 +2,7 @@
 so installing needs no system gettext. Fast when nothing changed: a catalog is
 compiled only when its ``.mo`` is missing or older than the ``.po``."""
 
+import os
 from pathlib import Path
 
 import polib
@@ -23,7 +24,10 @@ class Command(BaseCommand):
                 if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
                 catalog = polib.pofile(str(po_path))
-                catalog.save_as_mofile(str(mo_path))
+                # Write beside and rename, so a process reading the catalog never sees half a file.
+                partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+                catalog.save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 compiled += 1
                 if verbosity > 1:
                     self.stdout.write(f"{po_path} → {mo_path.name} ({catalog.percent_translated()}% translated)")
