@@ -15,7 +15,8 @@ Bulk ``QuerySet.update()`` sends no signals: withdraw records with ``save()``.
 """
 
 from django.apps import apps
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
 
 from kazmonitor.api.ids import masked_uuid
 
@@ -33,6 +34,12 @@ TRACKED: dict[str, tuple[str, tuple[str, ...]]] = {
     "cases.Event": ("event", ("case", "person")),
 }
 INTERNAL = 0
+# Records shown inside other records (a charge lists its sources, a detention its
+# authority): a change to one marks the records showing it as changed, so that
+# ``updated_since`` brings them to mirrors again.
+SHOWN_INSIDE_OTHERS = ("kazmonitor.Source", "people.Organization")
+# Parts saved separately from the record they belong to.
+PARTS = {"cases.Extension": "detention"}
 
 
 def api_id(instance, protected: bool | None = None):
@@ -75,7 +82,25 @@ def _remember(sender, instance, raw=False, **kwargs):
     instance._api_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
+def _touch_referrers(instance) -> None:
+    now = timezone.now()
+    for relation in instance._meta.related_objects:
+        related = relation.related_model
+        if any(f.name == "updated_at" for f in related._meta.concrete_fields) and relation.field.model is related:
+            related._base_manager.filter(**{relation.field.name: instance}).update(updated_at=now)
+
+
+def _touch_owner(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    owner = PARTS[sender._meta.label]
+    model = sender._meta.get_field(owner).related_model
+    model._base_manager.filter(pk=getattr(instance, f"{owner}_id")).update(updated_at=timezone.now())
+
+
 def _after_save(sender, instance, created, raw=False, **kwargs):
+    if not raw and sender._meta.label in SHOWN_INSIDE_OTHERS and not created:
+        _touch_referrers(instance)
     before = getattr(instance, "_api_before", None)
     if raw or created or before is None:
         return
@@ -99,12 +124,15 @@ def _cascade(parent, old: int, new: int) -> None:
             if model._meta.get_field(fk).related_model is not type(parent):
                 continue
             others = [other for other in needs if other != fk]
-            for child in model._base_manager.filter(**{fk: parent}).select_related(*others):
+            children = model._base_manager.filter(**{fk: parent})
+            for child in children.select_related(*others) if others else children:
                 level = min(child.visibility, _parents_level(child, skip=fk))
                 _record(_name(model), api_id(child), min(level, old), min(level, new))
 
 
 def _before_delete(sender, instance, **kwargs):
+    if sender._meta.label in SHOWN_INSIDE_OTHERS:
+        _touch_referrers(instance)
     _record(_name(sender), api_id(instance), min(instance.visibility, _parents_level(instance)), None)
 
 
@@ -115,3 +143,7 @@ def connect() -> None:
         pre_save.connect(_remember, sender=model, dispatch_uid=uid)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid)
         pre_delete.connect(_before_delete, sender=model, dispatch_uid=uid)
+    for label in PARTS:
+        model = apps.get_model(label)
+        post_save.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
+        post_delete.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
