@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kazmonitor.admin import DocumentedAdmin, DocumentedStackedInline, DocumentedTabularInline
+from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from people.admin import CrossScriptSearchMixin
 from people.models import Person
 
@@ -26,6 +27,7 @@ from .models import (
     Participant,
     Sentence,
 )
+from .resources import AssemblyResource, CaseResource, ChargeResource, DetentionResource
 
 PERSON_SEARCH = ["person__name", "person__name_latin"]
 
@@ -150,14 +152,14 @@ class EventInline(DocumentedStackedInline):
 
 
 @admin.register(LegalCode)
-class LegalCodeAdmin(SimpleHistoryAdmin):
+class LegalCodeAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "country"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["country", "short_name"]}
 
 
 @admin.register(LegalArticle)
-class LegalArticleAdmin(SimpleHistoryAdmin):
+class LegalArticleAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "code", "number", "part"]
     list_filter = ["code"]
     list_select_related = ["code"]
@@ -178,7 +180,7 @@ class LegalArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(SimpleHistoryAdmin):
+class FacilityAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "location"]
     list_filter = ["kind"]
     list_select_related = ["location"]
@@ -187,7 +189,8 @@ class FacilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(DocumentedAdmin):
+class CaseAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [CaseResource]
     list_display = ["title", "kind", "status", "location", "opened_on", "visibility", "updated_at"]
     list_filter = [
         "visibility",
@@ -232,7 +235,8 @@ class CaseAdmin(DocumentedAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(PersonSearchMixin, DocumentedAdmin):
+class ChargeAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [ChargeResource]
     person_lookup = "defendant"
     list_display = ["defendant", "article", "case", "filed_on", "status", "certainty", "visibility"]
     list_filter = ["visibility", "status", "certainty", ArticleFilter, ("filed_on", admin.DateFieldListFilter)]
@@ -243,7 +247,7 @@ class ChargeAdmin(PersonSearchMixin, DocumentedAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(PersonSearchMixin, DocumentedAdmin):
+class SentenceAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
     person_lookup = "defendant"
     list_display = ["defendant", "kind", "term_display", "case", "sentenced_on", "visibility"]
     list_filter = ["visibility", "kind", "certainty", ("sentenced_on", admin.DateFieldListFilter)]
@@ -254,7 +258,8 @@ class SentenceAdmin(PersonSearchMixin, DocumentedAdmin):
 
 
 @admin.register(Detention)
-class DetentionAdmin(PersonSearchMixin, DocumentedAdmin):
+class DetentionAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [DetentionResource]
     list_display = ["person", "kind", "started_on", "ended_on", "facility", "case", "visibility", "updated_at"]
     list_filter = [
         "visibility",
@@ -272,7 +277,8 @@ class DetentionAdmin(PersonSearchMixin, DocumentedAdmin):
 
 
 @admin.register(Assembly)
-class AssemblyAdmin(DocumentedAdmin):
+class AssemblyAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [AssemblyResource]
     list_display = ["title", "held_on", "location", "permission", "outcome", "detained_count", "visibility"]
     list_filter = ["visibility", "outcome", "permission", ("location", admin.RelatedOnlyFieldListFilter), "tags"]
     list_select_related = ["location"]
@@ -297,7 +303,7 @@ class AssemblyAdmin(DocumentedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(DocumentedAdmin):
+class EventAdmin(SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["__str__", "case", "person", "occurred_on", "certainty", "visibility"]
     list_filter = ["visibility", "kind", "certainty", ("occurred_on", admin.DateFieldListFilter)]
     list_select_related = ["case", "person"]
@@ -307,7 +313,7 @@ class EventAdmin(DocumentedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(PersonSearchMixin, DocumentedAdmin):
+class ParticipantAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "role", "case", "visibility"]
     list_filter = ["visibility", "role"]
     list_select_related = ["person", "case"]

@@ -308,6 +308,7 @@ class _Importer:
     def __init__(self):
         self.pks: dict[str, dict[object, int]] = {}
         self.counts: dict[str, int] = {}
+        self.restored: list[tuple[type, list]] = []
 
     def resolve(self, model, key, where: str):
         if key is None:
@@ -357,8 +358,14 @@ class _Importer:
         for obj, self_links, where in deferred:
             update = {f.attname: self.resolve(model, key, f"{where}, {f.name}") for f, key in self_links.items()}
             model._default_manager.filter(pk=obj.pk).update(**update)
-        self._restore_automatic_fields(model, restored)
+        self.restored.append((model, restored))
         self.counts[spec.label] = len(rows)
+
+    def finish(self) -> None:
+        """Put back timestamps and versions, last: saving a part (an extension, an
+        alias) touches its owner's ``updated_at``."""
+        for model, restored in self.restored:
+            self._restore_automatic_fields(model, restored)
 
     def _save(self, model, spec: Spec, values: dict, where: str):
         obj = None
@@ -436,4 +443,5 @@ def import_records(payload: dict) -> dict[str, int]:
     importer = _Importer()
     for spec in SPECS:
         importer.load(spec, records.get(spec.label, []))
+    importer.finish()
     return importer.counts

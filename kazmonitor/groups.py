@@ -1,7 +1,8 @@
 """The two staff groups and their permissions.
 
-researcher: view, add and change every record; cannot delete, cannot publish
-(visibility stays internal), cannot manage API keys.
+researcher: view, add and change every record (and so import spreadsheets; imported
+records stay internal); cannot delete, cannot publish (visibility stays internal),
+cannot manage API keys.
 editor: everything on the records, including publishing, withdrawing and deleting.
 """
 
@@ -30,10 +31,9 @@ def sync_staff_groups(apps=None) -> None:
             continue
         if action in {"add", "change", "view"}:
             researcher.append(perm)
-    editor += list(Permission.objects.filter(content_type__app_label="import_export"))
-    researcher += list(
-        Permission.objects.filter(content_type__app_label="import_export", codename__startswith="import")
-    )
+    # Spreadsheet import and export (django-import-export 4 defines no permissions of
+    # its own): the admin allows import to whoever may add and change a model, and
+    # export to whoever may view it (kazmonitor.admin_spreadsheets).
 
     Group.objects.get_or_create(name="researcher")[0].permissions.set(researcher)
     Group.objects.get_or_create(name="editor")[0].permissions.set(editor)

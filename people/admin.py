@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
+from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from kazmonitor.search import name_key
 
 from .models import Membership, Organization, Person, PersonAlias, Recognition, Role
+from .resources import OrganizationResource, PersonResource
 
 
 class CrossScriptSearchMixin:
@@ -44,14 +46,15 @@ class RecognitionInline(DocumentedTabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Person)
-class PersonAdmin(CrossScriptSearchMixin, DocumentedAdmin):
+class PersonAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [PersonResource]
     list_display = ["name", "name_latin", "location", "birth_year", "identity_protected", "visibility", "updated_at"]
     list_filter = [
         "visibility",
@@ -102,7 +105,8 @@ def possible_duplicates(person: Person, limit: int = 5) -> list[Person]:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CrossScriptSearchMixin, DocumentedAdmin):
+class OrganizationAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "abbreviation", "kind", "legal_status", "location", "visibility", "updated_at"]
     list_filter = ["visibility", "kind", "legal_status"]
     list_select_related = ["location"]
@@ -126,7 +130,7 @@ class OrganizationAdmin(CrossScriptSearchMixin, DocumentedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(DocumentedAdmin):
+class MembershipAdmin(SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "organization", "role", "since", "until", "visibility"]
     list_filter = ["visibility", "organization__kind"]
     list_select_related = ["person", "organization"]
@@ -135,7 +139,7 @@ class MembershipAdmin(DocumentedAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(DocumentedAdmin):
+class RecognitionAdmin(SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "recognised_by", "since", "until", "certainty", "visibility"]
     list_filter = ["visibility", "certainty", "recognised_by"]
     list_select_related = ["person", "recognised_by"]

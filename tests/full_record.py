@@ -52,10 +52,9 @@ INTERNAL_ONLY_MARKERS = [
     "MARK-INTERNAL-SOURCE",
     "MARK-INTERNAL-ORG",
     "MARK-INTERNAL-CHARGE",
-    "MARK-PARTNERS-PERSON",
 ]
 # Strings that partners may read but the public may not.
-PARTNERS_MARKERS = ["MARK-PARTNERS-PERSON-PUBLIC-NAME", "MARK-PARTNERS-CASE"]
+PARTNERS_MARKERS = ["MARK-PARTNERS-NAME", "MARK-PARTNERS-LATIN", "MARK-PARTNERS-CASE"]
 
 
 def build_full_record() -> SimpleNamespace:
@@ -105,9 +104,7 @@ def build_full_record() -> SimpleNamespace:
     )
     PersonAliasFactory(person=protected, name="MARK-PROTECTED-ALIAS")
     internal_person = PersonFactory(name="MARK-INTERNAL-PERSON", name_latin="", visibility=INTERNAL)
-    partners_person = PersonFactory(
-        name="MARK-PARTNERS-PERSON", name_latin="MARK-PARTNERS-PERSON-PUBLIC-NAME", visibility=PARTNERS
-    )
+    partners_person = PersonFactory(name="MARK-PARTNERS-NAME", name_latin="MARK-PARTNERS-LATIN", visibility=PARTNERS)
 
     membership = MembershipFactory(person=mamai, organization=movement, role="supporter", until=None)
     membership.sources.set([public_source])
