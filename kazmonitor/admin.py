@@ -1,16 +1,17 @@
 """Admin base classes shared by every app, and the admin of the shared base models."""
 
 import nested_admin
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from kazmonitor.groups import PUBLISH_PERMISSION
-from kazmonitor.models import Location, OldSlug, Source, Tag, Tombstone
+from kazmonitor.locking import VersionedForm, VersionedInlineForm, with_version_field
+from kazmonitor.models import Location, OldSlug, Source, StaleRecordError, Tag, Tombstone
 from kazmonitor.uploads import random_name, validate_document
 
 
@@ -37,8 +38,30 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
     show_full_result_count = False
     list_per_page = 50
     save_on_top = True
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_version_field(fieldsets, 0) if obj is not None else fieldsets
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleRecordError as error:
+            # Saved by someone else between our check and our write: the transaction
+            # of the whole page (record and inlines) was rolled back.
+            self.message_user(request, f"{error} Open the record again and re-apply your edits.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_history = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "reverting_history", False) and obj.pk is not None:
+            # Reverting deliberately replaces the current version with an old one.
+            current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            obj.version = current if current is not None else obj.version
         old_slug = form.initial.get("slug") if change else None
         super().save_model(request, obj, form, change)
         if old_slug and old_slug != getattr(obj, "slug", old_slug):
@@ -53,12 +76,21 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
         return obj.get_visibility_display()
 
 
-class DocumentedTabularInline(VisibilityReadOnlyMixin, nested_admin.NestedTabularInline):
+class VersionedInlineMixin:
+    """Each inline row carries the version it was opened at (see kazmonitor.locking)."""
+
+    form = VersionedInlineForm
+
+    def get_fieldsets(self, request, obj=None):
+        return with_version_field(super().get_fieldsets(request, obj), -1)
+
+
+class DocumentedTabularInline(VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedTabularInline):
     extra = 0
     show_change_link = True
 
 
-class DocumentedStackedInline(VisibilityReadOnlyMixin, nested_admin.NestedStackedInline):
+class DocumentedStackedInline(VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedStackedInline):
     extra = 0
     show_change_link = True
 
@@ -102,7 +134,7 @@ class DocumentInput(AdminFileWidget):
         return value
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(VersionedForm):
     """A new document is checked by its content (PDF, PNG, JPEG or UTF-8 text, at most
     20 MB) and stored under a random name; the uploader's file name is dropped."""
 

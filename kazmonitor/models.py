@@ -46,6 +46,17 @@ class VisibilityQuerySet(models.QuerySet):
         return self.filter(visibility__gte=int(level))
 
 
+class StaleRecordError(Exception):
+    """Someone saved the record after this copy was read: saving it would overwrite their edit."""
+
+    def __init__(self, record, expected_version: int):
+        self.record, self.expected_version = record, expected_version
+        super().__init__(
+            f"{record._meta.verbose_name} “{record}” was changed by someone else after version "
+            f"{expected_version} was opened; nothing was saved."
+        )
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
@@ -82,6 +93,36 @@ class Documented(TimeStamped):
     def clean(self):
         super().clean()
         normalize_partial_dates(self)
+
+    def save(self, *args, **kwargs):
+        """Optimistic locking: an update raises ``version`` by one and applies only while
+        the row still has the version this instance was read with (``UPDATE … WHERE
+        version = n``); otherwise ``StaleRecordError`` and nothing is written."""
+        self._expected_version = None
+        if not self._state.adding and self.pk is not None and not kwargs.get("force_insert"):
+            self._expected_version = self.version
+            self.version = self.version + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if self._expected_version is not None:
+                self.version = self._expected_version
+            raise
+        finally:
+            self._expected_version = None
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update, *args, **kwargs
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleRecordError(self, expected)
+        return updated
 
 
 class Translatable:
