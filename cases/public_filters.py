@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kazmonitor.models import Location, Tag, Visibility
+from kazmonitor.templatetags.site import place
 from people.models import Organization, Person
 
 from .models import Case, Charge, LegalArticle, Participant
@@ -48,6 +49,7 @@ class CaseFilterForm(forms.Form):
     )
     region = SlugChoiceField(
         Location.objects.filter(kind__in=[Location.Kind.REGION, Location.Kind.CITY]).order_by("name"),
+        label_from=place,
         label=_("Region or city"),
     )
     tag = SlugChoiceField(Tag.objects.all(), label=_("Tag"))

@@ -114,14 +114,24 @@ def place_name(location: Location) -> str:
     return location.name
 
 
+def _region_of(place: Location | None, locations: dict[int, Location]) -> Location | None:
+    """A city's or district's region; a city directly under the country (Almaty,
+    Astana, Shymkent) counts as a region of its own."""
+    while place is not None and place.kind in (Location.Kind.CITY, Location.Kind.DISTRICT) and place.parent_id:
+        parent = locations[place.parent_id]
+        if parent.kind == Location.Kind.COUNTRY:
+            break
+        place = parent
+    return place
+
+
 def cases_by_region() -> Figure:
     counts = Case.objects.visible_to(PUBLIC).values("location").annotate(n=Count("pk")).order_by()
     locations = Location.objects.in_bulk()
     totals: dict[int | None, int] = {}
     for entry in counts:
         place = locations.get(entry["location"])
-        while place is not None and place.kind in (Location.Kind.CITY, Location.Kind.DISTRICT) and place.parent_id:
-            place = locations[place.parent_id]
+        place = _region_of(place, locations)
         key = place.pk if place else None
         totals[key] = totals.get(key, 0) + entry["n"]
     rows = [
@@ -147,10 +157,10 @@ FIGURES = {
     "assemblies-by-outcome": assemblies_by_outcome,
 }
 
-ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, WIDTH = 26, 230, 300, 600
+ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, WIDTH = 26, 250, 300, 600
 
 
-def _short(text: str, limit: int = 32) -> str:
+def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

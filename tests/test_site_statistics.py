@@ -55,17 +55,20 @@ def test_new_cases_and_first_convictions_per_month():
 
 def test_charges_by_article_cases_by_region_and_assemblies_by_outcome():
     article = LegalArticleFactory(number="272", slug="kz-cc-272", title="mass riots")
-    region = LocationFactory(name="Turkistan region", slug="turkistan", kind=Location.Kind.REGION)
-    city = LocationFactory(name="Shymkent", slug="shymkent", parent=region)
+    country = LocationFactory(name="Kazakhstan", slug="kz", kind=Location.Kind.COUNTRY)
+    region = LocationFactory(name="Almaty region", slug="almaty-region", kind=Location.Kind.REGION, parent=country)
+    town = LocationFactory(name="Taldykorgan", slug="taldykorgan", parent=region)
+    city_of_the_republic = LocationFactory(name="Shymkent", slug="shymkent", parent=country)
     for _ in range(2):
-        ChargeFactory(article=article, case=CaseFactory(location=city))
+        ChargeFactory(article=article, case=CaseFactory(location=town))
+    CaseFactory(location=city_of_the_republic)
     ChargeFactory(article=article, visibility=Visibility.INTERNAL)
     AssemblyFactory(outcome="dispersed")
     AssemblyFactory(outcome="prevented", visibility=Visibility.INTERNAL)
 
     assert counts(statistics.charges_by_article()) == {"kz-cc-272": 2}
     assert statistics.charges_by_article().rows[0].label == "CC 272 — mass riots"
-    assert counts(statistics.cases_by_region()) == {"turkistan": 2, "": 1}
+    assert counts(statistics.cases_by_region()) == {"almaty-region": 2, "shymkent": 1, "": 1}
     assert counts(statistics.assemblies_by_outcome()) == {"held": 0, "dispersed": 1, "prevented": 0}
 
 
