@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Participant, Sentence
-from kazmonitor.api.filters import ApiFilterSet, SinceFilter, TextFilter
+from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, SinceFilter, TextFilter
 from kazmonitor.models import Certainty
 from kazmonitor.search import name_key
 from people.filters import LocationFilter, PersonFilter, PersonIdFilter
@@ -241,9 +241,9 @@ class DetentionFilter(ApiFilterSet):
     kind = django_filters.ChoiceFilter(choices=Detention.Kind.choices)
     authority = django_filters.UUIDFilter(method="filter_authority", label="Detaining authority (organization id).")
     location = LocationFilter(field_name="facility__location", label="Where held (facility's place or region).")
-    ill_treatment_alleged = django_filters.BooleanFilter()
+    ill_treatment_alleged = BooleanFilter()
     certainty = django_filters.ChoiceFilter(choices=Certainty.choices)
-    ongoing = django_filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", label="Not yet ended.")
+    ongoing = BooleanFilter(field_name="ended_on", lookup_expr="isnull", label="Not yet ended.")
     started_after, started_before = _date_range("started_on", "Started")
     ended_after, ended_before = _date_range("ended_on", "Ended")
     detained_on = DetainedOnFilter()

@@ -5,7 +5,7 @@ through another record (membership, organization) go through that record's
 import django_filters
 from django.db.models import Q
 
-from kazmonitor.api.filters import ApiFilterSet, TextFilter
+from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, TextFilter
 from kazmonitor.api.ids import masked_uuid, parse_uuid
 from kazmonitor.models import Location, Source, Tag
 from kazmonitor.search import name_key
@@ -70,7 +70,7 @@ class PersonFilter(ApiFilterSet):
     gender = django_filters.ChoiceFilter(choices=Person.Gender.choices)
     location = LocationFilter(field_name="location")
     organization = django_filters.UUIDFilter(method="filter_organization", label="Member of this organization (id).")
-    pseudonymous = django_filters.BooleanFilter(field_name="identity_protected")
+    pseudonymous = BooleanFilter(field_name="identity_protected")
 
     class Meta:
         model = Person
@@ -108,7 +108,7 @@ class RecognitionFilter(ApiFilterSet):
 
     person = PersonIdFilter(field_name="person")
     organization = django_filters.UUIDFilter(field_name="recognised_by__uuid", label="Recognised by (id).")
-    current = django_filters.BooleanFilter(method="filter_current", label="Standing today (true) or ended (false).")
+    current = BooleanFilter(method="filter_current", label="Standing today (true) or ended (false).")
     standing_on = django_filters.DateFilter(method="filter_standing_on", label="Standing on this day.")
     since_after = django_filters.DateFilter(field_name="since", lookup_expr="gte")
     since_before = django_filters.DateFilter(field_name="since", lookup_expr="lte")

@@ -69,3 +69,23 @@ class ApiFilterSet(django_filters.FilterSet):
         for path in self.updated_paths:
             condition |= Q(**{f"{path}__gte": value})
         return queryset.filter(condition)
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or 1/0, yes/no); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+    values = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.values[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField

@@ -50,9 +50,8 @@ def order_by_keys(queryset, keys: list[tuple[str, bool]], reverse: bool = False)
     terms = []
     for path, desc in keys:
         desc = desc != reverse
-        nulls_last = not reverse
-        expr = F(path)
-        terms.append(expr.desc(nulls_last=nulls_last) if desc else expr.asc(nulls_last=nulls_last))
+        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        terms.append(F(path).desc(**nulls) if desc else F(path).asc(**nulls))
     return queryset.order_by(*terms)
 
 
