@@ -4,8 +4,11 @@ The case page holds every fact of a case inline — participants, charges, sente
 detentions with their extensions, events — with persons, articles, organizations,
 places, tags and sources picked by autocomplete and addable in a pop-up."""
 
+from functools import partial
+
 import nested_admin
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +17,7 @@ from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImp
 from people.admin import CrossScriptSearchMixin
 from people.models import Person
 
+from .admin_updates import draft_update_view
 from .models import (
     Assembly,
     Case,
@@ -191,6 +195,7 @@ class FacilityAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
 @admin.register(Case)
 class CaseAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [CaseResource]
+    import_export_change_list_template = "admin/cases/case/change_list.html"  # adds "Draft update"
     list_display = ["title", "kind", "status", "location", "opened_on", "visibility", "updated_at"]
     list_filter = [
         "visibility",
@@ -232,6 +237,10 @@ class CaseAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
             results = results | queryset.filter(participants__person__in=persons)
             dupes = True
         return results, dupes
+
+    def get_urls(self):
+        draft = self.admin_site.admin_view(partial(draft_update_view, self))
+        return [path("draft-update/", draft, name="cases_case_draft_update"), *super().get_urls()]
 
 
 @admin.register(Charge)
