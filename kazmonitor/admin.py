@@ -53,6 +53,24 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
             self.message_user(request, f"{error} Open the record again and re-apply your edits.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def log_deletions(self, request, queryset):
+        """The usual deletion log entries, each also carrying the record's many-to-many
+        links and those of the rows deleted with it, for a later restore."""
+        from django.contrib.admin.models import DELETION, LogEntry
+
+        from kazmonitor.services import deletion_log_message
+
+        return [
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[obj],
+                action_flag=DELETION,
+                change_message=deletion_log_message(obj),
+                single_object=True,
+            )
+            for obj in queryset
+        ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request.reverting_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)

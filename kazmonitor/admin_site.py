@@ -74,7 +74,53 @@ class KazMonitorAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
-        return [path("2fa/", self.two_factor, name="two_factor"), *super().get_urls()]
+        return [
+            path("2fa/", self.two_factor, name="two_factor"),
+            path("recently-deleted/", self.admin_view(self.recently_deleted), name="recently_deleted"),
+            *super().get_urls(),
+        ]
+
+    def recently_deleted(self, request):
+        """Deleted records of the last 90 days; editors restore one with everything
+        deleted along with it (kazmonitor.services.record_restore)."""
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+
+        from kazmonitor.services import RestoreError, recently_deleted, record_restore
+
+        if request.method == "POST":
+            label = request.POST.get("model", "")
+            app_label, _dot, model_name = label.partition(".")
+            if not request.user.has_perm(f"{app_label}.delete_{model_name}"):
+                raise PermissionDenied
+            try:
+                history_id = int(request.POST.get("history_id", ""))
+                restored = record_restore(model_label=label, history_id=history_id, user=request.user)
+            except (ValueError, RestoreError) as error:
+                message = str(error) if isinstance(error, RestoreError) else "That is not a deletion to restore."
+                messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    f"Restored {restored.record._meta.verbose_name} “{restored.record}”"
+                    + (f" with {len(restored.related)} related rows." if restored.related else "."),
+                )
+            return HttpResponseRedirect(request.path)
+
+        entries = [
+            {
+                "record": record,
+                "label": record.instance_type._meta.label_lower,
+                "type": record.instance_type._meta.verbose_name,
+                "can_restore": request.user.has_perm(
+                    f"{record.instance_type._meta.app_label}.delete_{record.instance_type._meta.model_name}"
+                ),
+            }
+            for record in recently_deleted()
+        ]
+        context = {**self.each_context(request), "title": _("Recently deleted"), "entries": entries}
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/recently_deleted.html", context)
 
     @method_decorator(sensitive_post_parameters("token"))
     @method_decorator(never_cache)
