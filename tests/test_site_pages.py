@@ -10,16 +10,23 @@ import time_machine
 from django.utils import translation
 
 from kazmonitor.models import Visibility
+from people.models import Role
 from tests.factories import (
     AssemblyFactory,
     CaseFactory,
     ChargeFactory,
+    CourtFactory,
     DetentionFactory,
+    ExtensionFactory,
+    FacilityFactory,
     LegalArticleFactory,
+    LocationFactory,
+    MembershipFactory,
     OrganizationFactory,
     ParticipantFactory,
     PersonFactory,
     RecognitionFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +262,95 @@ def test_public_pages_send_a_strict_csp_and_use_no_inline_styles_or_third_party_
 def test_anonymous_pages_set_no_cookies(client):
     response = client.get("/cases/")
     assert response.cookies == {}
+
+
+def _persons(n):
+    for _ in range(n):
+        person = PersonFactory(location=LocationFactory())
+        person.roles.add(Role.objects.first())
+    return "/persons/"
+
+
+def _organizations(n):
+    for _ in range(n):
+        OrganizationFactory(location=LocationFactory())
+    return "/organizations/"
+
+
+def _assemblies(n):
+    for _ in range(n):
+        AssemblyFactory(location=LocationFactory())
+    return "/assemblies/"
+
+
+def _detained(n):
+    for _ in range(n):
+        detention = DetentionFactory(
+            facility=FacilityFactory(location=LocationFactory()), authority=OrganizationFactory()
+        )
+        ExtensionFactory(detention=detention, extended_until=datetime.date(2100, 1, 1), court=CourtFactory())
+    return "/detained/"
+
+
+def _articles(n):
+    for _ in range(n):
+        ChargeFactory()
+    return "/articles/"
+
+
+def _article(n):
+    article = LegalArticleFactory()
+    for _ in range(n):
+        ParticipantFactory(case=ChargeFactory(article=article).case)
+    return article.get_absolute_url()
+
+
+def _organization(n):
+    organization = OrganizationFactory()
+    for _ in range(n):
+        member = MembershipFactory(organization=organization).person
+        ParticipantFactory(person=member)
+        AssemblyFactory().organizers.add(organization)
+    return organization.get_absolute_url()
+
+
+def _assembly(n):
+    assembly = AssemblyFactory()
+    for _ in range(n):
+        assembly.organizers.add(OrganizationFactory())
+        DetentionFactory(assembly=assembly, case=None)
+        assembly.sources.add(SourceFactory())
+    return assembly.get_absolute_url()
+
+
+def _search(n):
+    for i in range(n):
+        person = PersonFactory(name=f"Мамай {i}", name_latin=f"Mamai {i}")
+        ParticipantFactory(person=person)
+        OrganizationFactory(name=f"Mamai Foundation {i}")
+    return "/search/?q=Mamai"
+
+
+@pytest.mark.parametrize(
+    ("build", "queries"),
+    [
+        (_persons, 4),
+        (_organizations, 2),
+        (_assemblies, 2),
+        (_detained, 3),
+        (_articles, 1),
+        (_article, 4),
+        (_organization, 7),
+        (_assembly, 5),
+        (_search, 8),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)).strip("_"),
+)
+def test_pages_take_the_same_number_of_queries_for_one_or_many_rows(client, django_assert_num_queries, build, queries):
+    with time_machine.travel(TODAY, tick=False):
+        one = build(1)
+        with django_assert_num_queries(queries):
+            assert client.get(one).status_code == HTTPStatus.OK
+        many = build(5)
+        with django_assert_num_queries(queries):
+            assert client.get(many).status_code == HTTPStatus.OK
