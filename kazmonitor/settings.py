@@ -268,6 +268,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kazmonitor.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CertaintyEnum": "kazmonitor.models.Certainty",
         "CaseKindEnum": "cases.models.Case.Kind",

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, PartialDate
+from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, OptionalUrlField, PartialDate
 from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Location, Source, Tag
 from people.models import Membership, Organization, Person, Recognition
@@ -52,14 +52,14 @@ class SourceRef(serializers.Serializer):
     id = ApiId()
     url = ApiUrl("source")
     title = serializers.CharField()
-    link = serializers.URLField(source="url", help_text="Web address of the source.")
+    link = OptionalUrlField(source="url", help_text="Web address of the source.")
 
 
 class SourceSerializer(ApiModelSerializer):
     id = ApiId()
     url = ApiUrl("source")
-    link = serializers.URLField(source="url", help_text="Web address of the source.")
-    archived_link = serializers.URLField(source="archived_url")
+    link = OptionalUrlField(source="url", help_text="Web address of the source.")
+    archived_link = OptionalUrlField(source="archived_url")
     published_on = PartialDate("published_on")
     has_document = serializers.SerializerMethodField(help_text="An uploaded copy exists (ask the publisher).")
 

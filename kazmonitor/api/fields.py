@@ -80,10 +80,23 @@ class UtcDateTimeField(serializers.DateTimeField):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
+class OptionalUrlField(serializers.URLField):
+    """A web address, or null when there is none (never an empty string)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ApiModelSerializer(serializers.ModelSerializer):
-    """ModelSerializer whose date-times come out in UTC."""
+    """ModelSerializer whose date-times come out in UTC and empty URLs as null."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UtcDateTimeField,
+        models.URLField: OptionalUrlField,
     }
