@@ -130,7 +130,7 @@ class CaseWriter:
         self.admin_articles = picker("kz-cao")
         self.admin_assembly_articles = picker("kz-cao", only_assembly=True)
         self.torture_article = world.articles[law.TORTURE.slug]
-        self.lawyer_ranks = zipf(len(people.lawyers), exponent=0.9, offset=2)
+        self.lawyer_ranks = zipf(len(people.lawyers), exponent=0.7, offset=10)
         self.judge_ranks = zipf(len(people.judges), exponent=0.8, offset=2)
         self.sentence_pk = ids.sentence
 
