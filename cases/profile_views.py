@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from kazmonitor.public_views import PUBLIC, PublishedDetailView
+from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView
 from kazmonitor.templatetags.site import person_url
 from people.models import Membership, Organization, Person, Recognition
 
@@ -137,4 +137,10 @@ class OrganizationDetailView(PublishedDetailView):
             .values("case")
         )
         court_cases = public_cases().filter(court=organization) if organization.kind == "court" else Case.objects.none()
-        return super().get_context_data(members_cases=members_cases, court_cases=court_cases, **kwargs)
+        return super().get_context_data(
+            members_cases=members_cases[:PAGE_SIZE],
+            members_cases_count=members_cases.count(),
+            court_cases=court_cases[:PAGE_SIZE],
+            court_cases_count=court_cases.count(),
+            **kwargs,
+        )

@@ -2,7 +2,7 @@
 without a prefix (``/cases/``, ``/robots.txt``, ``/sitemap.xml``), Russian and Kazakh
 under ``/ru/`` and ``/kk/``."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from people.views import OrganizationListView, PersonListView, PoliticalPrisonerListView
@@ -32,5 +32,6 @@ urlpatterns = [
     path("statistics/<slug:figure>.csv", views.statistics_csv, name="statistics_csv"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]

@@ -2,6 +2,7 @@
 search and robots.txt. Everything starts from ``visible_to(Visibility.PUBLIC)``."""
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -102,8 +103,17 @@ class ArticleDetailView(PublishedDetailView):
     queryset = LegalArticle.objects.select_related("code")
 
     def get_context_data(self, **kwargs):
+        """Every case that used the article, a page at a time (an out-of-range page
+        number shows the last page)."""
         cases = public_cases().filter(pk__in=public_charges().filter(article=self.object).values("case"))
-        return super().get_context_data(cases=cases, **kwargs)
+        page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            cases=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            **kwargs,
+        )
 
 
 class AssemblyFilterForm(forms.Form):
