@@ -47,6 +47,7 @@ def pages() -> list[str]:
         "/search/?q=Мамай",
         "/cases/feed/",
         "/sitemap.xml",
+        "/sitemap-cases.xml",
     ]
     busiest = (
         Case.objects.visible_to(public)
