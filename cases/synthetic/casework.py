@@ -191,9 +191,10 @@ class CaseWriter:
         article = primary[1] if primary else None
         court = self._court(rng, kind, place, verdict.status)
         city = world.places[place]
-        who = people.public_name(subjects[0], world) if len(subjects) == 1 else f"{len(subjects)} people"
+        first = people.public_name(subjects[0], world)
+        who = first if len(subjects) == 1 else f"{len(subjects)} people"
         kind_name = KIND_NAMES[kind]
-        title = texts.case_title(rng, kind_name, who, len(subjects), article, city.name)[:300]
+        title = texts.case_title(rng, kind_name, who, len(subjects), article, city.name, first)[:300]
         opened, opened_precision = partial(rng, day)
         case_id = self.first_case_id + case
         created_day = clamp(day + rng.randint(0, 20))

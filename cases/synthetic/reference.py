@@ -361,7 +361,10 @@ def write_organizations(world: World, inserter: Inserter, rng: random.Random, se
             name, name_local = f"{latin} {english_form}", f"{local} {russian_form}"
         else:
             name, name_local = f"{english_form} “{latin}”", f"{russian_form} «{local}»"
-        status = _NGO_STATUS.pick(rng) if kind == "ngo" else "registered"
+        if english_form == "Initiative Group":
+            status = "unregistered"
+        else:
+            status = _NGO_STATUS.pick(rng) if kind == "ngo" else "registered"
         pk = writer.add(name, name_local, kind, place=world.cities.pick(rng), legal_status=status)
         (orgs.media if kind == "media" else orgs.ngos).append(pk)
         if kind == "ngo" and chance(rng, 0.01):

@@ -21,7 +21,8 @@ def day_text_ru(date: datetime.date) -> str:
     return f"{date.day} {MONTHS_RU[date.month - 1]} {date.year} года"
 
 
-def case_title(rng: random.Random, kind: str, who: str, count: int, article, city: str) -> str:
+def case_title(rng: random.Random, kind: str, who: str, count: int, article, city: str, first: str = "") -> str:
+    """``who``: the one defendant's public name or "N people"; ``first``: the first defendant's."""
     if kind == "torture":
         return rng.choice(
             (f"Torture complaint of {who}", f"Alleged ill-treatment of {who} in police custody in {city}")
@@ -38,6 +39,9 @@ def case_title(rng: random.Random, kind: str, who: str, count: int, article, cit
         )
     if kind == "civil":
         return rng.choice((f"Defamation lawsuit against {who}", f"Civil suit against {who} over social media posts"))
+    if 1 < count <= 5:
+        others = "1 other" if count == 2 else f"{count - 1} others"
+        return rng.choice((f"{first} and {others}: {article.title}", f"Case of {first} and others in {city}"))
     if count > 1:
         noun = "protesters" if article.freedom == "assembly" else "activists"
         return rng.choice(
