@@ -29,13 +29,15 @@ import decimal
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from kazmonitor.api.ids import masked_uuid
 from kazmonitor.models import Visibility
@@ -46,8 +48,6 @@ FORMAT_VERSION = 1
 # Derived from other fields and rebuilt on save; never exported.
 DERIVED_FIELDS = frozenset({"name_key", "pseudonym_key"})
 CONFIDENTIAL_FIELD_NAMES = frozenset({"internal_notes", "contacts", "provenance_notes"})
-# Written by Django itself on save; restored after the record is created.
-RESTORED_AFTER_SAVE = ("created_at", "updated_at", "version", "at")
 
 
 class ExchangeError(Exception):
@@ -308,7 +308,6 @@ class _Importer:
     def __init__(self):
         self.pks: dict[str, dict[object, int]] = {}
         self.counts: dict[str, int] = {}
-        self.restored: list[tuple[type, list]] = []
 
     def resolve(self, model, key, where: str):
         if key is None:
@@ -318,54 +317,83 @@ class _Importer:
         except KeyError:
             raise ExchangeError(f"{where}: no {model._meta.verbose_name} with key {key!r} in the file") from None
 
+    def _parse(self, spec: Spec, row, where: str):
+        """A record of the file → (field values, many-to-many keys, links to the same model)."""
+        model = spec.model
+        if not isinstance(row, dict):
+            raise ExchangeError(f"{where} is not an object")
+        values, many, self_links = {}, {}, {}
+        for name, value in row.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                raise ExchangeError(f"{where}: unknown field {name!r}") from None
+            if field.many_to_many:
+                many[field] = [self.resolve(field.related_model, k, f"{where}, {name}") for k in value or []]
+            elif field.is_relation and field.related_model is model:
+                self_links[field] = value
+            elif field.is_relation:
+                values[field.attname] = self.resolve(field.related_model, value, f"{where}, {name}")
+            else:
+                try:
+                    values[field.attname] = field.to_python(value)
+                except ValidationError as error:
+                    raise ExchangeError(f"{where}, {name}: {'; '.join(error.messages)}") from None
+        return values, many, self_links
+
     def load(self, spec: Spec, rows: list[dict]) -> None:
         model = spec.model
-        own = self.pks.setdefault(spec.label, {})
-        restored, deferred = [], []
-        for number, row in enumerate(rows, 1):
-            where = f"{spec.label} record {number}"
-            if not isinstance(row, dict):
-                raise ExchangeError(f"{where} is not an object")
-            if spec.label == "kazmonitor.oldslug":
-                self._load_old_slug(row, where)
-                continue
-            values, many, self_links = {}, {}, {}
-            for name, value in row.items():
-                try:
-                    field = model._meta.get_field(name)
-                except FieldDoesNotExist:
-                    raise ExchangeError(f"{where}: unknown field {name!r}") from None
-                if field.many_to_many:
-                    many[field] = value or []
-                elif field.is_relation and field.related_model is model:
-                    self_links[field] = value
-                elif field.is_relation:
-                    values[field.attname] = self.resolve(field.related_model, value, f"{where}, {name}")
+        if spec.label == "kazmonitor.oldslug":
+            for number, row in enumerate(rows, 1):
+                self._load_old_slug(row, f"{spec.label} record {number}")
+            self.counts[spec.label] = len(rows)
+            return
+        parsed = [self._parse(spec, row, f"{spec.label} record {n}") for n, row in enumerate(rows, 1)]
+        # Records whose save() derives search keys, and reference data matched by key,
+        # are saved one by one; all others are inserted in batches (with their history).
+        one_by_one = (spec.key and not is_documented(model)) or any(
+            f.name in DERIVED_FIELDS for f in model._meta.concrete_fields
+        )
+        if one_by_one:
+            objects = [
+                self._save(model, spec, values, f"{spec.label} record {n}")
+                for n, (values, _m, _s) in enumerate(parsed, 1)
+            ]
+            for obj, (_values, many, _self) in zip(objects, parsed, strict=True):
+                for field, pks in many.items():
+                    getattr(obj, field.name).set(pks)
+        else:
+            objects = [model(**values) for values, _many, _self in parsed]
+            try:
+                if hasattr(model._meta, "simple_history_manager_attribute"):
+                    bulk_create_with_history(objects, model, batch_size=500, default_change_reason="import_data")
                 else:
-                    try:
-                        values[field.attname] = field.to_python(value)
-                    except ValidationError as error:
-                        raise ExchangeError(f"{where}, {name}: {'; '.join(error.messages)}") from None
-            obj = self._save(model, spec, values, where)
-            for field, keys in many.items():
-                target = field.related_model
-                getattr(obj, field.name).set([self.resolve(target, k, f"{where}, {field.name}") for k in keys])
-            if spec.key:
+                    model._default_manager.bulk_create(objects, batch_size=500)
+                self._insert_links(model, objects, [many for _values, many, _self in parsed])
+            except DatabaseError as error:
+                raise ExchangeError(f"{spec.label}: cannot be saved ({error})") from None
+        own = self.pks.setdefault(spec.label, {})
+        if spec.key:
+            for obj, row in zip(objects, rows, strict=True):
                 own[_freeze(_record_key(spec, row))] = obj.pk
+        for number, (obj, (_values, _many, self_links)) in enumerate(zip(objects, parsed, strict=True), 1):
             if self_links:
-                deferred.append((obj, self_links, where))
-            restored.append((obj, values))
-        for obj, self_links, where in deferred:
-            update = {f.attname: self.resolve(model, key, f"{where}, {f.name}") for f, key in self_links.items()}
-            model._default_manager.filter(pk=obj.pk).update(**update)
-        self.restored.append((model, restored))
+                where = f"{spec.label} record {number}"
+                update = {f.attname: self.resolve(model, key, f"{where}, {f.name}") for f, key in self_links.items()}
+                model._default_manager.filter(pk=obj.pk).update(**update)
         self.counts[spec.label] = len(rows)
 
-    def finish(self) -> None:
-        """Put back timestamps and versions, last: saving a part (an extension, an
-        alias) touches its owner's ``updated_at``."""
-        for model, restored in self.restored:
-            self._restore_automatic_fields(model, restored)
+    @staticmethod
+    def _insert_links(model, objects, many_per_object) -> None:
+        for field in _m2m_fields(model):
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            links = [
+                through(**{f"{source}_id": obj.pk, f"{target}_id": pk})
+                for obj, many in zip(objects, many_per_object, strict=True)
+                for pk in many.get(field, [])
+            ]
+            through.objects.bulk_create(links, batch_size=1000)
 
     def _save(self, model, spec: Spec, values: dict, where: str):
         obj = None
@@ -383,29 +411,17 @@ class _Importer:
             raise ExchangeError(f"{where}: cannot be saved ({error})") from None
         return obj
 
-    def _restore_automatic_fields(self, model, restored) -> None:
-        names = [f.name for f in model._meta.concrete_fields if f.name in RESTORED_AFTER_SAVE]
-        if not names or not restored:
-            return
-        for obj, values in restored:
-            for name in names:
-                attname = model._meta.get_field(name).attname
-                if attname in values:
-                    setattr(obj, attname, values[attname])
-        model._default_manager.bulk_update([obj for obj, _values in restored], names, batch_size=500)
-
     def _load_old_slug(self, row: dict, where: str) -> None:
         try:
             app_label, model_name = row["model"].split(".")
             content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
             object_id = self.resolve(content_type.model_class(), row["object"], where)
-            old = apps.get_model("kazmonitor.oldslug").objects.create(
-                content_type=content_type, object_id=object_id, slug=row["slug"]
+            created_at = datetime.datetime.fromisoformat(row["created_at"]) if row.get("created_at") else timezone.now()
+            apps.get_model("kazmonitor.oldslug").objects.create(
+                content_type=content_type, object_id=object_id, slug=row["slug"], created_at=created_at
             )
-        except (KeyError, ValueError, AttributeError, ContentType.DoesNotExist):
-            raise ExchangeError(f"{where}: needs model, object and slug") from None
-        if row.get("created_at"):
-            type(old).objects.filter(pk=old.pk).update(created_at=datetime.datetime.fromisoformat(row["created_at"]))
+        except (KeyError, ValueError, TypeError, AttributeError, ContentType.DoesNotExist):
+            raise ExchangeError(f"{where}: needs model, object, slug and created_at") from None
 
 
 def check_payload(payload) -> dict:
@@ -441,7 +457,24 @@ def import_records(payload: dict) -> dict[str, int]:
             "into an empty database (create and migrate a new one first)."
         )
     importer = _Importer()
-    for spec in SPECS:
-        importer.load(spec, records.get(spec.label, []))
-    importer.finish()
+    with _timestamps_as_given():
+        for spec in SPECS:
+            importer.load(spec, records.get(spec.label, []))
     return importer.counts
+
+
+@contextmanager
+def _timestamps_as_given():
+    """Let ``created_at``/``updated_at`` (auto_now fields) take the file's values
+    while records are written, instead of the time of the import."""
+    switched = []
+    for spec in SPECS:
+        for field in spec.model._meta.concrete_fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                switched.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in switched:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add

@@ -98,7 +98,7 @@ def test_restored_records_keep_their_timestamps_versions_and_uuids():
         original.updated_at,
         7,
     )
-    assert restored.pk != original.pk or restored.pk == original.pk  # ids are whatever the new database gives
+    assert restored.history.get().history_change_reason == "import_data"  # the restore is in the history
     assert Extension.objects.get().detention.person.slug == "zhanbolat-mamai"
     assert OldSlug.objects.get().object_id == restored.pk
 
@@ -177,3 +177,17 @@ def test_export_data_writes_to_a_file_when_asked(tmp_path):
     payload = json.loads(target.read_text(encoding="utf-8"))
     assert payload["level"] == "public"
     assert "Exported" in err.getvalue()
+
+
+def test_the_demo_data_survives_a_backup_and_restore():
+    from cases.demo import load_demo_data
+
+    load_demo_data()
+    before = export_records(Visibility.INTERNAL)
+    counts = {spec.label: spec.model._default_manager.count() for spec in SPECS}
+    wipe_database()
+
+    import_records(json.loads(json.dumps(before)))
+
+    assert without_timestamp(export_records(Visibility.INTERNAL)) == without_timestamp(before)
+    assert {spec.label: spec.model._default_manager.count() for spec in SPECS} == counts
