@@ -362,3 +362,18 @@ def test_charge_counts_in_this_module_are_public_only():
     """Guard for the fixtures above: the factories publish by default."""
     assert ChargeFactory().visibility == Visibility.PUBLIC
     assert Charge.objects.visible_to(Visibility.PUBLIC).count() == 1
+
+
+def test_source_links_are_only_web_addresses(client):
+    case = CaseFactory()
+    case.sources.add(
+        SourceFactory(title="Good", url="https://example.org/a", archived_url="https://web.archive.org/a"),
+        SourceFactory(title="Bad", url="javascript:alert(1)", archived_url="data:text/html,x"),
+    )
+
+    content = client.get(case.get_absolute_url()).content.decode()
+
+    assert 'href="https://example.org/a"' in content
+    assert 'href="https://web.archive.org/a"' in content
+    assert "javascript:" not in content and "data:text" not in content
+    assert "<li>Bad, IPHR" in content

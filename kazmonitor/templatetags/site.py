@@ -90,3 +90,11 @@ def articles(charges):
     for charge in charges:
         seen.setdefault(charge.article_id, charge.article)
     return list(seen.values())
+
+
+@register.filter
+def web_url(value):
+    """An outside link only if it is http(s): a URL that reached the database some
+    other way than a validated form (``javascript:`` …) is not made clickable."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("https://", "http://")) else ""
