@@ -11,7 +11,7 @@ from rest_framework import serializers
 from cases.facts import case_timeline
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, Facility, LegalArticle, Sentence
 from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, PartialDate
-from people.serializers import LocationRef, OrganizationRef, PersonRef, SourceRef, TagRef, VisibleRef
+from people.serializers import LocationRef, OrganizationRef, PersonRef, Ref, SourceRef, TagRef, VisibleRef
 
 FREEDOMS = {"affects_expression": "expression", "affects_association": "association", "affects_assembly": "assembly"}
 
@@ -21,6 +21,10 @@ class CaseRef(VisibleRef):
     url = ApiUrl("case")
     title = serializers.CharField()
 
+    def ref(self, case):
+        uid = str(case.uuid)
+        return {"id": uid, "url": self.url("case", uid), "title": case.title}
+
 
 class AssemblyRef(VisibleRef):
     id = ApiId()
@@ -28,8 +32,13 @@ class AssemblyRef(VisibleRef):
     title = serializers.CharField()
     held_on = PartialDate("held_on")
 
+    def ref(self, assembly):
+        uid = str(assembly.uuid)
+        held = self.fields["held_on"].to_representation(assembly)
+        return {"id": uid, "url": self.url("assembly", uid), "title": assembly.title, "held_on": held}
 
-class ArticleRef(serializers.Serializer):
+
+class ArticleRef(Ref):
     id = serializers.SlugField(source="slug")
     url = ApiUrl("article", lookup=lambda obj: obj.slug)
     code = serializers.CharField(source="code.short_name", help_text="e.g. CC (Criminal Code), CAO.")
@@ -37,6 +46,17 @@ class ArticleRef(serializers.Serializer):
     part = serializers.CharField()
     label = serializers.CharField(help_text='"274.4" for article 274 part 4.')
     title = serializers.CharField()
+
+    def ref(self, article):
+        return {
+            "id": article.slug,
+            "url": self.url("article", article.slug),
+            "code": article.code.short_name,
+            "number": article.number,
+            "part": article.part,
+            "label": article.label,
+            "title": article.title,
+        }
 
 
 class FacilitySerializer(ApiModelSerializer):

@@ -6,19 +6,30 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, OptionalUrlField, PartialDate
+from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, OptionalUrlField, PartialDate, api_url
 from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Location, Source, Tag
 from people.models import Membership, Organization, Person, Recognition
 
 
-class VisibleRef(serializers.Serializer):
+class Ref(serializers.Serializer):
+    """A short reference to another record. The declared fields document it; ``ref``
+    builds it directly (references are the hot path of every list)."""
+
+    def to_representation(self, instance):
+        return self.ref(instance)
+
+    def url(self, basename: str, lookup) -> str:
+        return api_url(self.context, basename, lookup)
+
+
+class VisibleRef(Ref):
     """A reference to a documented record, shown only if the reader may see it."""
 
     def to_representation(self, instance):
         if instance.visibility < int(self.context["level"]):
             return None
-        return super().to_representation(instance)
+        return self.ref(instance)
 
 
 class PersonRef(VisibleRef):
@@ -26,6 +37,11 @@ class PersonRef(VisibleRef):
     url = ApiUrl("person", lookup=api_id)
     name = serializers.CharField(source="public_name", help_text="The pseudonym for protected persons.")
     name_local = serializers.CharField(source="public_name_local")
+
+    def ref(self, person):
+        uid = str(api_id(person))
+        name, local = person.public_name, person.public_name_local
+        return {"id": uid, "url": self.url("person", uid), "name": name, "name_local": local}
 
 
 class OrganizationRef(VisibleRef):
@@ -35,24 +51,44 @@ class OrganizationRef(VisibleRef):
     abbreviation = serializers.CharField()
     kind = serializers.ChoiceField(choices=Organization.Kind.choices)
 
+    def ref(self, org):
+        uid = str(org.uuid)
+        return {
+            "id": uid,
+            "url": self.url("organization", uid),
+            "name": org.name,
+            "abbreviation": org.abbreviation,
+            "kind": org.kind,
+        }
 
-class LocationRef(serializers.Serializer):
+
+class LocationRef(Ref):
     id = serializers.SlugField(source="slug")
     url = ApiUrl("location", lookup=lambda obj: obj.slug)
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Location.Kind.choices)
 
+    def ref(self, place):
+        return {"id": place.slug, "url": self.url("location", place.slug), "name": place.name, "kind": place.kind}
 
-class TagRef(serializers.Serializer):
+
+class TagRef(Ref):
     id = serializers.SlugField(source="slug")
     name = serializers.CharField()
 
+    def ref(self, tag):
+        return {"id": tag.slug, "name": tag.name}
 
-class SourceRef(serializers.Serializer):
+
+class SourceRef(Ref):
     id = ApiId()
     url = ApiUrl("source")
     title = serializers.CharField()
     link = OptionalUrlField(source="url", help_text="Web address of the source.")
+
+    def ref(self, source):
+        uid = str(source.uuid)
+        return {"id": uid, "url": self.url("source", uid), "title": source.title, "link": source.url or None}
 
 
 class SourceSerializer(ApiModelSerializer):

@@ -417,11 +417,11 @@ def test_person_search_finds_names_in_any_script(anonymous):
         assert ids(anonymous.get(f"/api/v1/persons/?q={query}")) == [str(mamai.uuid)], query
 
 
-def test_ordering_by_any_offered_field_and_descending(anonymous):
+def test_ordering_by_any_offered_field_and_descending_with_undated_records_as_the_latest(anonymous):
     old = CaseFactory(title="B", opened_on=datetime.date(2021, 1, 1))
     new = CaseFactory(title="A", opened_on=datetime.date(2022, 1, 1))
     undated = CaseFactory(title="C", opened_on=None)
-    assert ids(anonymous.get("/api/v1/cases/")) == [str(new.uuid), str(old.uuid), str(undated.uuid)]
+    assert ids(anonymous.get("/api/v1/cases/")) == [str(undated.uuid), str(new.uuid), str(old.uuid)]
     assert ids(anonymous.get("/api/v1/cases/?ordering=opened_on")) == [str(old.uuid), str(new.uuid), str(undated.uuid)]
     assert ids(anonymous.get("/api/v1/cases/?ordering=title")) == [str(new.uuid), str(old.uuid), str(undated.uuid)]
 

@@ -47,11 +47,12 @@ def parse_ordering(request, view) -> list[tuple[str, bool]]:
 
 
 def order_by_keys(queryset, keys: list[tuple[str, bool]], reverse: bool = False):
+    """NULL sorts as the largest value (PostgreSQL's own order), so the indexes on
+    the ordering fields serve these queries: last going up, first going down."""
     terms = []
     for path, desc in keys:
         desc = desc != reverse
-        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
-        terms.append(F(path).desc(**nulls) if desc else F(path).asc(**nulls))
+        terms.append(F(path).desc(nulls_first=True) if desc else F(path).asc(nulls_last=True))
     return queryset.order_by(*terms)
 
 
@@ -110,19 +111,18 @@ def _value(instance, path: str):
 
 def _after(keys, values, reverse: bool) -> Q:
     """Rows strictly after ``values`` in the (possibly reversed) order of ``keys``:
-    a lexicographic comparison that places NULLs last going forward."""
+    a lexicographic comparison in which NULL is the largest value."""
     result = Q(pk__in=[])
     equal_so_far = Q()
     for (path, desc), value in zip(keys, values, strict=True):
         desc = desc != reverse
-        nulls_last = not reverse
         if value is None:
-            strictly = Q(pk__in=[]) if nulls_last else Q(**{f"{path}__isnull": False})
+            strictly = Q(**{f"{path}__isnull": False}) if desc else Q(pk__in=[])
             same = Q(**{f"{path}__isnull": True})
         else:
-            strictly = Q(**{f"{path}__{'lt' if desc else 'gt'}": value})
-            if nulls_last:
-                strictly |= Q(**{f"{path}__isnull": True})
+            strictly = (
+                Q(**{f"{path}__lt": value}) if desc else Q(**{f"{path}__gt": value}) | Q(**{f"{path}__isnull": True})
+            )
             same = Q(**{path: value})
         result |= equal_so_far & strictly
         equal_so_far &= same

@@ -1,8 +1,8 @@
 """Rate limits per API key (or per client address without one), counted in
 Django's cache so that every worker process shares the count.
 
-A fixed one-minute window: ``cache.add`` starts the window, ``cache.incr`` counts
-(atomic on Redis). Over the limit: 429 with ``Retry-After`` (seconds until the
+A fixed one-minute window: ``cache.incr`` counts (atomic on Redis), ``cache.add``
+starts the window. Over the limit: 429 with ``Retry-After`` (seconds until the
 window ends)."""
 
 import time
@@ -35,12 +35,10 @@ class ApiRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // WINDOW_SECONDS)
         cache_key = f"api-rate:{ident}:{window}"
-        cache.add(cache_key, 0, timeout=WINDOW_SECONDS + 5)
         try:
             count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=WINDOW_SECONDS + 5)
-            count = 1
+        except ValueError:  # the window's first request
+            count = 1 if cache.add(cache_key, 1, timeout=WINDOW_SECONDS + 5) else cache.incr(cache_key)
         self.retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
         return count <= limit
 
