@@ -107,9 +107,57 @@ class Facility(models.Model):
         return self.name
 
 
+CASE_TEXT_FIELDS = ("title", "title_en", "title_ru", "title_kk", "summary", "summary_en", "summary_ru", "summary_kk")
+
+
 class CaseQuerySet(VisibilityQuerySet):
     def active(self):
         return self.filter(status__in=[Case.Status.INVESTIGATION, Case.Status.TRIAL, Case.Status.APPEAL])
+
+    def search(self, text: str, *, level: int, fields: tuple[str, ...] = CASE_TEXT_FIELDS) -> "CaseQuerySet":
+        """Cases whose ``fields`` contain ``text`` (any case), whose official number is
+        ``text``, or that name a person visible at ``level`` matching it in any script
+        (protected persons only by pseudonym). On PostgreSQL also cases whose title and
+        summary hold all the words of ``text`` in any order (full-text, ``simple``
+        configuration, so any language).
+
+        Each branch is one indexed lookup (trigram and full-text GIN indexes on
+        PostgreSQL), united into one set of ids: an ``OR`` of them would make the database
+        read every case."""
+        from django.db import connection
+
+        from people.models import Person
+
+        text = text.strip()
+        if not text:
+            return self.none()
+        cases = Case.objects.order_by()
+        branches = [cases.filter(**{f"{field}__icontains": text}).values("pk") for field in fields]
+        branches.append(cases.filter(case_number__iexact=text).values("pk"))
+        if connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
+            branches.append(cases.filter(_full_text_match(text)).values("pk"))
+        persons = Person.objects.visible_to(level).search(text)
+        branches.append(Participant.objects.visible_to(level).filter(person__in=persons).values("case_id"))
+        return self.filter(pk__in=branches[0].union(*branches[1:]))
+
+
+def _full_text_match(text: str) -> models.Func:
+    """``to_tsvector('simple', COALESCE(title, '') || ' ' || COALESCE(summary, ''))
+    @@ plainto_tsquery('simple', text)``: the expression of the ``case_fulltext_idx`` GIN
+    index (migration 0005), so PostgreSQL answers it from the index."""
+    document = models.Func(
+        F("title"),
+        F("summary"),
+        template="to_tsvector('simple'::regconfig, COALESCE(%(expressions)s, ''))",
+        arg_joiner=", '') || ' ' || COALESCE(",
+    )
+    return models.Func(
+        document,
+        models.Value(text),
+        template="%(expressions)s)",
+        arg_joiner=" @@ plainto_tsquery('simple'::regconfig, ",
+        output_field=models.BooleanField(),
+    )
 
 
 class Case(Translatable, Documented):
@@ -185,7 +233,11 @@ class Case(Translatable, Documented):
                 name="case_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["visibility", "-opened_on"], name="case_visible_opened_idx")]
+        indexes = [
+            models.Index(fields=["visibility", "-opened_on"], name="case_visible_opened_idx"),
+            # The public list's order (newest first, then title) and the API's (-opened_on, pk).
+            models.Index(fields=["-opened_on", "title", "id"], name="case_opened_title_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -535,7 +587,11 @@ class Detention(Documented):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="detention_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["started_on", "ended_on"], name="detention_period_idx")]
+        indexes = [
+            models.Index(fields=["started_on", "ended_on"], name="detention_period_idx"),
+            # in_custody_on(): open detentions are few; found without reading the ended ones.
+            models.Index(fields=["started_on"], condition=Q(ended_on__isnull=True), name="detention_open_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person} — {self.get_kind_display()} from {self.started_display}"
@@ -604,6 +660,10 @@ class Extension(models.Model):
         ordering = ["decided_on", "pk"]
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
+        indexes = [
+            # in_custody_on(): the last extension of each open detention.
+            models.Index(fields=["detention", "-extended_until"], name="extension_last_until_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(extended_until__gte=F("decided_on")), name="extension_until_after_decision"

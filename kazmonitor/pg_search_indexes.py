@@ -1,0 +1,43 @@
+"""PostgreSQL-only search indexes, created by migrations ``people 0003`` and ``cases 0005``.
+
+Django's ``contains`` on ``name_key`` is ``name_key::text LIKE '%key%'`` and
+``icontains`` is ``UPPER(col::text) LIKE UPPER('%text%')``: a trigram GIN index
+(``pg_trgm``) on exactly that expression answers both without reading the table.
+The case full-text index is on the expression ``cases.models._full_text_match`` uses.
+
+Other databases (SQLite in development and tests) get nothing here and search by
+scanning, which is fine at their size. Where ``pg_trgm`` cannot be created (no
+contrib package, no privilege) the trigram indexes are skipped with a warning and
+searches still work, only slower."""
+
+import warnings
+
+from django.db import DatabaseError, transaction
+
+
+def trigram_available(schema_editor) -> bool:
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError as error:
+        warnings.warn(f"pg_trgm is not available ({error}); name and text search will scan.", stacklevel=1)
+        return False
+    return True
+
+
+def create(schema_editor, trigram: dict[str, str], other: dict[str, str] | None = None) -> None:
+    """``trigram``: index name → ``table (expression gin_trgm_ops)``; ``other``: name → full clause."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    if trigram and trigram_available(schema_editor):
+        for name, target in trigram.items():
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+    for name, clause in (other or {}).items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {clause}")
+
+
+def drop(schema_editor, names) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in names:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
