@@ -12,9 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Participant, Sentence
 from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, SinceFilter, TextFilter
 from kazmonitor.models import Certainty
-from kazmonitor.search import name_key
 from people.filters import LocationFilter, PersonFilter, PersonIdFilter
-from people.models import Person
 
 ARTICLE = re.compile(r"^(?P<number>[0-9]{1,5}(?:-[0-9]{1,3})?)(?:\.(?P<part>[0-9]{1,3}))?$")
 FREEDOM_FIELDS = {
@@ -145,14 +143,9 @@ class CaseFilter(ArticleFilters):
         return queryset.filter(changed)
 
     def filter_q(self, queryset, name, value):
-        words = Q()
-        for field in ("title", "title_en", "title_ru", "title_kk", "case_number"):
-            words |= Q(**{f"{field}__icontains": value})
-        if name_key(value):
-            people = Person.objects.visible_to(self.level).search(value).values("pk")
-            participants = Participant.objects.visible_to(self.level).filter(person__in=people)
-            words |= Q(pk__in=participants.values("case_id"))
-        return queryset.filter(words)
+        fields = ("title", "title_en", "title_ru", "title_kk", "case_number")
+        found = Case.objects.search(value, level=self.level, fields=fields)
+        return queryset.filter(pk__in=found.values("pk"))
 
     def filter_freedom(self, queryset, name, value):
         return queryset.filter(**{FREEDOM_FIELDS[value]: True})

@@ -139,13 +139,9 @@ def public_participants() -> QuerySet:
 
 def search_cases(text: str) -> Q:
     """Cases whose title or summary (in any language) contains ``text``, or that name a
-    published person matching it in any script (protected persons only by pseudonym)."""
-    words = Q()
-    for field in ("title", "title_en", "title_ru", "title_kk", "summary", "summary_en", "summary_ru", "summary_kk"):
-        words |= Q(**{f"{field}__icontains": text})
-    people = Person.objects.visible_to(PUBLIC).search(text)
-    named = public_participants().filter(person__in=people).values("case")
-    return words | Q(pk__in=named) | Q(case_number__iexact=text)
+    published person matching it in any script (protected persons only by pseudonym).
+    ``Case.objects.search`` unites indexed lookups (docs/performance.md)."""
+    return Q(pk__in=Case.objects.search(text, level=PUBLIC).values("pk"))
 
 
 def case_list_prefetches() -> list:

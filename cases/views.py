@@ -209,7 +209,7 @@ class SearchView(TemplateView):
         limit = self.limit
         return {
             "persons": list(
-                Person.objects.visible_to(PUBLIC).search(text).prefetch_related("roles").order_by("pk")[:limit]
+                Person.objects.visible_to(PUBLIC).search(text).prefetch_related("roles")[:limit]  # best match first
             ),
             "cases": list(public_cases().filter(search_cases(text))[:limit]),
             "organizations": list(
