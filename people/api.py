@@ -6,7 +6,7 @@ only when that record is visible too."""
 from django.db.models import Case, F, Prefetch, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from kazmonitor.api.views import ApiViewSet
+from kazmonitor.api.views import SLUG, ApiViewSet
 from kazmonitor.models import Location, Source, Tag
 from people import filters, serializers
 from people.models import Membership, Organization, Person, Recognition
@@ -60,7 +60,7 @@ class PersonViewSet(ApiViewSet):
 
     def lookup_object(self, queryset, value):
         person = filters.person_by_api_id(queryset, value)
-        if person is None and filters.parse_uuid(value) is None and len(value) <= 200:
+        if person is None and filters.parse_uuid(value) is None and SLUG.match(value):
             person = queryset.filter(slug=value, identity_protected=False).first()
         return person
 

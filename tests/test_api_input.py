@@ -135,3 +135,9 @@ def test_a_new_record_does_not_shift_a_partners_position(anonymous):
 
 def ids_of(page):
     return [row["id"] for row in page["results"]]
+
+
+def test_a_cursor_carrying_a_nul_is_400_not_a_database_error(anonymous, data):
+    cursor = _cursor({"o": "title,pk", "p": ["a\x00b", 1], "r": False})
+    response = anonymous.get("/api/v1/cases/", {"ordering": "title", "cursor": cursor})
+    assert (response.status_code, list(response.json())) == (400, ["cursor"])

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -52,6 +54,9 @@ schema = _load_schema()
 
 @pytest.fixture
 def records(db):
+    """A few records of every kind. Requests go through the real WSGI handler, so
+    Django's per-request connection clean-up is switched off as its test client does
+    (it would close the connection that holds the test's transaction)."""
     charge = ChargeFactory(defendant=PersonFactory(identity_protected=True, pseudonym="Activist"))
     charge.sources.add(SourceFactory())
     charge.case.tags.add(TagFactory())
@@ -59,6 +64,13 @@ def records(db):
     EventFactory(case=charge.case)
     SentenceFactory(case=charge.case)
     RecognitionFactory()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -161,6 +161,8 @@ class KeysetPagination(BasePagination):
         for (path, _desc), value in zip(keys, values, strict=True):
             if value is not None and not isinstance(value, str | int | float):
                 raise error
+            if isinstance(value, str) and ("\x00" in value or len(value) > 1000):
+                raise error
             try:
                 parsed.append(None if value is None else _resolve_field(queryset, path).to_python(value))
             except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError, OverflowError):
