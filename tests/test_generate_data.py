@@ -32,9 +32,10 @@ def generated(db) -> str:
 def fingerprint() -> dict[str, set]:
     return {
         "persons": set(Person.objects.values_list("name", "name_latin", "slug", "uuid", "pseudonym")),
-        "cases": set(Case.objects.values_list("title", "slug", "uuid", "opened_on", "status")),
-        "charges": set(Charge.objects.values_list("uuid", "article__slug", "filed_on")),
-        "detentions": set(Detention.objects.values_list("uuid", "kind", "started_on", "ended_on")),
+        "cases": set(Case.objects.values_list("title", "slug", "uuid", "opened_on", "status", "created_at")),
+        "charges": set(Charge.objects.values_list("uuid", "article__slug", "filed_on", "created_at")),
+        "detentions": set(Detention.objects.values_list("uuid", "kind", "started_on", "ended_on", "updated_at")),
+        "events": set(Event.objects.values_list("uuid", "description", "created_at")),
         "assemblies": set(Assembly.objects.values_list("slug", "uuid", "held_on")),
         "organizations": set(Organization.objects.values_list("slug", "uuid")),
     }

@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection
 
-from cases.models import Assembly, Case, Detention, Event, Extension, Participant, Sentence
+from cases.models import Assembly, Case, Detention, Event, Sentence
 from kazmonitor.models import Source
-from people.models import Membership, Organization, Person, Recognition
+from people.models import Organization, Person
 
 from .casework import CaseWriter
 from .clear import clear_synthetic, existing_records
@@ -30,20 +31,11 @@ from .writer import Inserter, Stats, explicit_timestamps, next_id, reset_sequenc
 __all__ = ["Counts", "clear_synthetic", "existing_records", "generate"]
 
 EXPLICIT_IDS = (Organization, Source, Person, Assembly, Case, Detention, Sentence, Event)
-TIMESTAMPED = (
-    Organization,
-    Source,
-    Person,
-    Membership,
-    Assembly,
-    Case,
-    Participant,
-    Detention,
-    Extension,
-    Sentence,
-    Recognition,
-    Event,
-)
+
+
+def _written_models():
+    """Every model of the apps synthetic data is written to (for ``explicit_timestamps``)."""
+    return [model for label in ("kazmonitor", "people", "cases") for model in apps.get_app_config(label).get_models()]
 
 
 @dataclass(frozen=True)
@@ -87,9 +79,10 @@ class Ids:
 def generate(counts: Counts, seed: int, write: Callable[[str], None] = print) -> Stats:
     stats = Stats(write)
     started = time.perf_counter()
-    with explicit_timestamps(TIMESTAMPED):
+    world = load_reference()  # found or created through the ORM, stamped as usual
+    with explicit_timestamps(_written_models()):
         try:
-            _generate(counts, seed, stats, write)
+            _generate(world, counts, seed, stats, write)
         finally:
             reset_sequences(EXPLICIT_IDS)
     write(f"Done in {time.perf_counter() - started:,.1f} s ({stats.commit_seconds:,.1f} s committing).")
@@ -107,9 +100,7 @@ def _stage(stats: Stats, write, title: str) -> Callable[[], None]:
     return done
 
 
-def _generate(counts: Counts, seed: int, stats: Stats, write) -> None:
-    world = load_reference()
-
+def _generate(world, counts: Counts, seed: int, stats: Stats, write) -> None:
     done = _stage(stats, write, "organizations")
     inserter = Inserter((Organization,), stats)
     write_organizations(world, inserter, stream(seed, "organizations"), seed, counts.ngos)

@@ -13,9 +13,11 @@ from people.models import Recognition
 from . import law, texts
 from .custody import DetentionBuilder, administrative_kinds, criminal_kinds, plan_custody
 from .documents import Sources
+from .events import Events
 from .plan import ADMINISTRATIVE, CIVIL, CRIMINAL, EXTRAJUDICIAL, KIND_NAMES, TORTURE, CasePlan
 from .population import People
 from .randomness import (
+    CERTAINTY,
     JANUARY_2022,
     LAST_DAY,
     Weighted,
@@ -30,9 +32,9 @@ from .randomness import (
     zipf,
 )
 from .reference import World, mark
+from .verdicts import ARREST_DAYS, Verdicts
 from .writer import Inserter, Stats
 
-_CERTAINTY = Weighted(("confirmed", "reported", "alleged"), (55, 40, 5))
 _STATUS = {
     CRIMINAL: Weighted(("convicted", "closed", "acquitted", "appeal", "trial", "investigation"), (58, 10, 3, 12, 9, 8)),
     ADMINISTRATIVE: Weighted(("convicted", "closed", "appeal"), (80, 14, 6)),
@@ -48,17 +50,7 @@ _CHARGE_STATUS = {
     "acquitted": Weighted(("acquitted",), (1,)),
     "closed": Weighted(("dropped", "amnestied"), (60, 40)),
 }
-_CRIMINAL_SENTENCE = Weighted(
-    ("imprisonment", "restricted_freedom", "suspended", "fine", "activity_ban", "compulsory_treatment"),
-    (45, 28, 10, 10, 4, 3),
-)
-_ADMIN_SENTENCE = Weighted(("fine", "admin_arrest", "warning"), (60, 35, 5))
-_PRISON_YEARS = Weighted(range(1, 11), (6, 10, 12, 10, 12, 8, 8, 5, 3, 2))
-_ARREST_DAYS = Weighted((3, 5, 7, 10, 15, 20, 25, 30), (3, 8, 6, 30, 30, 10, 6, 7))
-_CRIMINAL_FINES = (100, 200, 500, 1000, 2000, 5000)
-_ADMIN_FINES = (10, 20, 30, 50, 100, 150, 200)
 _SENTENCED_SHARE = {CRIMINAL: 0.6, ADMINISTRATIVE: 0.55}
-_RECOGNISED_SHARE = 0.1
 _LAWYERS = {CRIMINAL: 0.6, ADMINISTRATIVE: 0.15, CIVIL: 0.5, TORTURE: 0.7, EXTRAJUDICIAL: 0.1}
 _ROLE = {
     CRIMINAL: "defendant",
@@ -132,7 +124,8 @@ class CaseWriter:
         self.torture_article = world.articles[law.TORTURE.slug]
         self.lawyer_ranks = zipf(len(people.lawyers), exponent=0.7, offset=10)
         self.judge_ranks = zipf(len(people.judges), exponent=0.8, offset=2)
-        self.sentence_pk = ids.sentence
+        self.verdicts = Verdicts(self.inserter, world, sources, ids.sentence)
+        self.events = Events(self.inserter, people, world, sources, ids)
 
     def write(self, rng: random.Random, first_case_id: int, assembly_first_id: int) -> None:
         self.first_case_id, self.assembly_first_id = first_case_id, assembly_first_id
@@ -144,7 +137,7 @@ class CaseWriter:
                 self.stats.progress("cases", case + 1, total)
         self.inserter.flush()
         self.ids.detention = self.detentions.next_pk
-        self.ids.sentence = self.sentence_pk
+        self.ids.sentence = self.verdicts.next_pk
 
     # -- one case -------------------------------------------------------------------
 
@@ -241,7 +234,7 @@ class CaseWriter:
         for slot, person in zip(slots, subjects, strict=True):
             self._subject(rng, case, case_id, slot, person, kind, day, place, link, level, verdict, primary, court)
         self._professionals(rng, case_id, kind, level, court, verdict, created)
-        self._events(rng, case_id, kind, day, level, verdict, subjects, city.name, created)
+        self.events.add(rng, case_id, kind, day, level, verdict, subjects, city.name, created)
 
     def _case_number(self, rng: random.Random, kind: int, day: int) -> str:
         year = to_date(day).year % 100
@@ -293,7 +286,7 @@ class CaseWriter:
             and verdict.status in ("convicted", "appeal")
             and chance(rng, _SENTENCED_SHARE.get(kind, 0.0))
         ):
-            sentence = self._sentence(rng, case_id, person_id, kind, verdict.day, level, court, primary)
+            sentence = self.verdicts.sentence(rng, case_id, person_id, kind, verdict.day, level, court)
         count = plan.detentions[slot]
         if not count:
             return
@@ -305,7 +298,7 @@ class CaseWriter:
         else:
             kinds = ["apprehension"] * count
         prison_days = sentence[1] if imprisoned else None
-        arrest_days = sentence[1] if sentence is not None and sentence[0] == "admin_arrest" else _ARREST_DAYS.pick(rng)
+        arrest_days = sentence[1] if sentence is not None and sentence[0] == "admin_arrest" else ARREST_DAYS.pick(rng)
         security = primary is not None and primary[1].freedom in (law.EXPRESSION, law.ASSOCIATION)
         assembly_id = self.assembly_first_id + link if link >= 0 else None
         extension_court = court or self.world.orgs.regional_courts.get(self.world.place_of_region(place))
@@ -356,99 +349,12 @@ class CaseWriter:
                 filed_on=filed,
                 filed_on_precision=filed_precision,
                 status=statuses.pick(rng),
-                certainty=_CERTAINTY.pick(rng),
+                certainty=CERTAINTY.pick(rng),
                 description=article.title[:1].upper() + article.title[1:] if chance(rng, 0.3) else "",
                 created_at=stamp,
                 updated_at=stamp,
             )
         return True
-
-    def _sentence(self, rng, case_id, person_id, kind, verdict_day, level, court, primary) -> tuple[str, int | None]:
-        """Writes the sentence (and, now and then, a later one replacing it); returns the
-        kind in force and its term in days (for the detention that follows)."""
-        first = self._sentence_row(rng, case_id, person_id, kind, verdict_day, level, court, None, None)
-        in_force, days = first
-        if kind == CRIMINAL and in_force in ("restricted_freedom", "imprisonment") and chance(rng, 0.04):
-            later = verdict_day + rng.randint(200, 900)
-            if later <= LAST_DAY:
-                replacement = "imprisonment" if in_force == "restricted_freedom" else "restricted_freedom"
-                in_force, days = self._sentence_row(
-                    rng, case_id, person_id, kind, later, level, court, self.sentence_pk - 1, replacement
-                )
-        if in_force == "imprisonment" and chance(rng, _RECOGNISED_SHARE) and self.world.orgs.recognisers:
-            self._recognition(rng, person_id, verdict_day, level)
-        return in_force, days
-
-    def _sentence_row(
-        self, rng, case_id, person_id, kind, day, level, court, replaces, forced
-    ) -> tuple[str, int | None]:
-        sentence_kind = forced or (_CRIMINAL_SENTENCE if kind == CRIMINAL else _ADMIN_SENTENCE).pick(rng)
-        term, unit, fine, fine_unit, days = None, "", None, "", None
-        if sentence_kind == "imprisonment":
-            if chance(rng, 0.1):
-                term, unit = rng.randint(6, 11), "months"
-                days = term * 30
-            else:
-                term, unit = _PRISON_YEARS.pick(rng), "years"
-                days = term * 365
-        elif sentence_kind in ("restricted_freedom", "suspended", "activity_ban"):
-            term, unit = rng.randint(1, 5), "years"
-        elif sentence_kind == "admin_arrest":
-            term, unit = _ARREST_DAYS.pick(rng), "days"
-            days = term
-        elif sentence_kind == "fine":
-            fine, fine_unit = rng.choice(_CRIMINAL_FINES if kind == CRIMINAL else _ADMIN_FINES), "mci"
-        sentenced, precision = partial(rng, day, exact=0.6)
-        pk = self.sentence_pk
-        self.sentence_pk += 1
-        stamp = moment(rng, clamp(day + rng.randint(0, 10)))
-        self.inserter.add(
-            Sentence,
-            pk=pk,
-            uuid=new_uuid(rng),
-            visibility=child_visibility(rng, level),
-            case_id=case_id,
-            defendant_id=person_id,
-            kind=sentence_kind,
-            term=term,
-            term_unit=unit,
-            fine_amount=fine,
-            fine_unit=fine_unit,
-            sentenced_on=sentenced,
-            sentenced_on_precision=precision,
-            court_id=court,
-            replaces_id=replaces,
-            certainty=_CERTAINTY.pick(rng),
-            created_at=stamp,
-            updated_at=stamp,
-        )
-        if chance(rng, 0.25):
-            self.inserter.add(self.links["sentence_sources"], sentence_id=pk, source_id=self.sources.near(rng, day))
-        return sentence_kind, days
-
-    def _recognition(self, rng, person_id, verdict_day, level) -> None:
-        since_day = clamp(verdict_day + rng.randint(0, 120))
-        since, since_precision = partial(rng, since_day, exact=0.7)
-        until, until_precision = None, "day"
-        if chance(rng, 0.3) and since_day + 200 <= LAST_DAY:
-            until, until_precision = partial(rng, since_day + rng.randint(200, 1800), exact=0.7)
-            if until < since:
-                until, until_precision = since, since_precision
-        stamp = moment(rng, since_day)
-        self.inserter.add(
-            Recognition,
-            uuid=new_uuid(rng),
-            visibility=child_visibility(rng, level),
-            person_id=person_id,
-            recognised_by_id=rng.choice(self.world.orgs.recognisers),
-            since=since,
-            since_precision=since_precision,
-            until=until,
-            until_precision=until_precision,
-            certainty="confirmed" if chance(rng, 0.8) else "reported",
-            created_at=stamp,
-            updated_at=stamp,
-        )
 
     # -- lawyers, judges, events ------------------------------------------------------
 
@@ -472,63 +378,3 @@ class CaseWriter:
             created_at=stamp,
             updated_at=stamp,
         )
-
-    def _events(self, rng, case_id, kind, day, level, verdict, subjects, city, stamp) -> None:
-        events: list[tuple[str, int, int | None]] = []  # kind, day, person index
-        first = subjects[0]
-        if kind == CRIMINAL:
-            if chance(rng, 0.35):
-                events.append(("search", day - rng.randint(0, 3), first))
-            if chance(rng, 0.3):
-                events.append(("interrogation", day + rng.randint(0, 14), first))
-            if verdict.day is not None:
-                trial = verdict.day - rng.randint(20, 90)
-                events.append(("trial_start", max(trial, day + 1), None))
-                for _ in range(rng.randint(0, 2)):
-                    events.append(("hearing", rng.randint(max(trial, day + 1), verdict.day), None))
-                events.append(("verdict", verdict.day, None))
-                if verdict.status == "appeal":
-                    events.append(("appeal", verdict.day + rng.randint(30, 90), None))
-                if chance(rng, 0.04):
-                    events.append(("amnesty_refused", verdict.day + rng.randint(60, 400), first))
-        elif kind == ADMINISTRATIVE:
-            if chance(rng, 0.4):
-                events.append(("hearing", day + rng.randint(0, 2), first))
-            if verdict.status == "appeal":
-                events.append(("appeal", day + rng.randint(7, 30), first))
-        elif kind == CIVIL:
-            for _ in range(rng.randint(1, 2)):
-                events.append(("hearing", day + rng.randint(20, 200), None))
-        elif kind == EXTRAJUDICIAL:
-            for _ in range(rng.randint(1, 2)):
-                events.append(("harassment", day + rng.randint(0, 60), first))
-        else:  # TORTURE
-            events.append(("complaint", day + rng.randint(1, 20), first))
-            if chance(rng, 0.4):
-                events.append(("interrogation", day + rng.randint(20, 90), first))
-        if chance(rng, 0.12):
-            events.append(("statement", day + rng.randint(1, 60), first))
-        if chance(rng, 0.08):
-            events.append(("complaint", day + rng.randint(1, 90), first))
-        for event_kind, event_day, person in events:
-            occurred, precision = partial(rng, event_day, exact=0.5)
-            who = self.people.public_name(person, self.world) if person is not None else "the defendants"
-            pk = self.ids.event
-            self.ids.event += 1
-            self.inserter.add(
-                Event,
-                pk=pk,
-                uuid=new_uuid(rng),
-                visibility=child_visibility(rng, level),
-                case_id=case_id,
-                person_id=self.people.id(person) if person is not None else None,
-                kind=event_kind,
-                occurred_on=occurred,
-                occurred_on_precision=precision,
-                description=texts.event_text(rng, event_kind, who, city),
-                certainty=_CERTAINTY.pick(rng),
-                created_at=stamp,
-                updated_at=stamp,
-            )
-            if chance(rng, 0.15):
-                self.inserter.add(self.links["event_sources"], event_id=pk, source_id=self.sources.near(rng, event_day))

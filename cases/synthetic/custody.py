@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cases.models import Detention, Extension
 
-from .randomness import FIRST_DAY, LAST_DAY, Weighted, chance, moment, new_uuid, partial, to_date
+from .randomness import CERTAINTY, FIRST_DAY, LAST_DAY, Weighted, chance, moment, new_uuid, partial, to_date
 from .reference import World
 from .writer import Inserter
 
@@ -30,7 +30,6 @@ _RELEASE = {
     IMPRISONMENT: ("served the sentence", "released on parole", "released under an amnesty"),
     PSYCHIATRIC: ("discharged",),
 }
-_CERTAINTY = Weighted(("confirmed", "reported", "alleged"), (55, 40, 5))
 # Pre-trial detention and the like with no documented release, for recent detentions:
 # monitors often learn of a release late or never.
 _OPEN_SINCE = FIRST_DAY + 7 * 365
@@ -164,7 +163,7 @@ class DetentionBuilder:
             authority_id=authority,
             release_reason=rng.choice(_RELEASE[held.kind]) if ended is not None and chance(rng, 0.6) else "",
             ill_treatment_alleged=chance(rng, 0.04),
-            certainty=_CERTAINTY.pick(rng),
+            certainty=CERTAINTY.pick(rng),
             created_at=created,
             updated_at=created,
         )

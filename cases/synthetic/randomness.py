@@ -49,6 +49,9 @@ def zipf(n: int, exponent: float = 0.65, offset: float = 8.0) -> Weighted:
 _VISIBILITY = Weighted((PUBLIC, INTERNAL, PARTNERS), (80, 12, 8))
 
 
+CERTAINTY = Weighted(("confirmed", "reported", "alleged"), (55, 40, 5))
+
+
 def visibility(rng: random.Random) -> int:
     """~80 % public, ~12 % internal, ~8 % partners-only."""
     return _VISIBILITY.pick(rng)
