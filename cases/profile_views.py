@@ -128,6 +128,7 @@ class OrganizationDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         organization = self.object
+        organization.visible_memberships.sort(key=lambda m: (m.person.public_name.casefold(), m.pk))
         members_cases = public_cases().filter(
             pk__in=public_participants()
             .filter(

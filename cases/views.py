@@ -74,6 +74,8 @@ class CaseDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         case = self.object
+        # By the name the public sees, so a pseudonym's place says nothing about the real name.
+        case.visible_participants.sort(key=lambda p: (p.role, p.person.public_name.casefold(), p.pk))
         sentences = {sentence.pk: sentence for sentence in case.visible_sentences}
         for sentence in case.visible_sentences:
             sentence.replaced_sentence = sentences.get(sentence.replaces_id)

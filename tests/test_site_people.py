@@ -264,3 +264,14 @@ def test_organization_list_filters_by_kind_and_reports_unknown_kinds(client):
     response = client.get("/organizations/?kind=spaceship")
     assert response.status_code == HTTPStatus.OK
     assert b"could not be used and were ignored" in response.content
+
+
+def test_organization_members_are_ordered_by_the_name_the_public_sees(client):
+    party = OrganizationFactory(slug="party")
+    hidden = PersonFactory(name_latin="Aaron Realname", identity_protected=True, pseudonym="Youth activist")
+    MembershipFactory(person=hidden, organization=party)
+    MembershipFactory(person=PersonFactory(name_latin="Bea Open"), organization=party)
+
+    members = client.get("/organizations/party/").context["organization"].visible_memberships
+
+    assert [m.person.public_name for m in members] == ["Bea Open", "Youth activist"]
