@@ -237,6 +237,8 @@ class Case(Translatable, Documented):
             models.Index(fields=["visibility", "-opened_on"], name="case_visible_opened_idx"),
             # The public list's order (newest first, then title) and the API's (-opened_on, pk).
             models.Index(fields=["-opened_on", "title", "id"], name="case_opened_title_idx"),
+            # Counting the public list filtered by kind and status: an index-only scan.
+            models.Index(fields=["kind", "status", "visibility"], name="case_kind_status_idx"),
         ]
 
     def __str__(self):
@@ -591,6 +593,8 @@ class Detention(Documented):
             models.Index(fields=["started_on", "ended_on"], name="detention_period_idx"),
             # in_custody_on(): open detentions are few; found without reading the ended ones.
             models.Index(fields=["started_on"], condition=Q(ended_on__isnull=True), name="detention_open_idx"),
+            # in_custody_on(): "ended on or after the day, or still open" as one bitmap OR.
+            models.Index(fields=["ended_on"], name="detention_ended_idx"),
         ]
 
     def __str__(self):
