@@ -356,7 +356,7 @@ def test_article_filter_matches_a_whole_article_or_one_part(anonymous):
 
 
 def test_article_filter_ignores_charges_the_reader_cannot_see(anonymous, partner_key):
-    article = LegalArticleFactory(number="405")
+    article = LegalArticleFactory(number="405", part="3")
     case = CaseFactory()
     ChargeFactory(case=case, article=article, visibility=Visibility.PARTNERS)
     assert ids(anonymous.get("/api/v1/cases/?article=405")) == []

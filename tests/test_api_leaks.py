@@ -157,7 +157,7 @@ def planted(db):
     planted.never |= {"MARKREALNAME", "MARKREALLATIN", "MARKREALSLUG", "MARKREALALIAS", str(protected.uuid)}
     PersonAliasFactory(person=protected, name="MARKREALALIAS")
     Participant.objects.create(case=case, person=protected, visibility=PUBLIC)
-    ChargeFactory(case=case, defendant=protected, article=LegalArticleFactory(number="405"))
+    ChargeFactory(case=case, defendant=protected, article=LegalArticleFactory())
     DetentionFactory(case=case, person=protected)
     RecognitionFactory(person=protected)
     assembly = AssemblyFactory()
