@@ -258,6 +258,7 @@ class ChargeAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdm
 @admin.register(Sentence)
 class SentenceAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
     person_lookup = "defendant"
+    export_related = ("replaces__defendant",)
     list_display = ["defendant", "kind", "term_display", "case", "sentenced_on", "visibility"]
     list_filter = ["visibility", "kind", "certainty", ("sentenced_on", admin.DateFieldListFilter)]
     list_select_related = ["defendant", "case"]

@@ -143,6 +143,8 @@ class ChargeResource(RecordResource):
     internal_notes = text_field("internal_notes")
     sources = sources_field(Source)
 
+    export_related = ("article__code",)
+
     class Meta(RecordResource.Meta):
         model = Charge
         name = "Charges"

@@ -39,9 +39,10 @@ class DisplayWidget(widgets.Widget):
         return str(value)
 
 
-def export_resource_for(model) -> type[resources.ModelResource]:
+def export_resource_for(model, related: tuple[str, ...] = ()) -> type[resources.ModelResource]:
     """A read-only resource with every field of ``model`` except database ids and
-    derived keys; related records are written by name."""
+    derived keys; related records are written by name (``related``: lookups their
+    names need, fetched with the rows)."""
     names, declared = [], {}
     for field in model._meta.concrete_fields:
         if field.primary_key or field.name in DERIVED_FIELDS:
@@ -52,8 +53,17 @@ def export_resource_for(model) -> type[resources.ModelResource]:
     for field in model._meta.many_to_many:
         names.append(field.name)
         declared[field.name] = fields.Field(attribute=field.name, column_name=field.name, widget=DisplayWidget())
+    linked = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    lists = [f.name for f in model._meta.many_to_many]
+
+    def filter_export(self, queryset, **kwargs):
+        if linked or related:
+            queryset = queryset.select_related(*linked, *related)
+        return queryset.prefetch_related(*lists)
+
     meta = type("Meta", (), {"model": model, "fields": names, "export_order": names, "name": "All columns"})
-    return type(f"{model.__name__}ExportResource", (resources.ModelResource,), {**declared, "Meta": meta})
+    attrs = {**declared, "Meta": meta, "filter_export": filter_export}
+    return type(f"{model.__name__}ExportResource", (resources.ModelResource,), attrs)
 
 
 class SizeLimitedImportForm(ImportForm):
@@ -68,6 +78,7 @@ class SizeLimitedImportForm(ImportForm):
 
 
 class SpreadsheetExportMixin(ImportExportMixin):
+    export_related: tuple[str, ...] = ()  # extra select_related lookups for the export
     export_form_class = ExportForm  # one choice: the format; the columns are fixed
     import_export_change_list_template = "admin/import_export/change_list_export.html"
 
@@ -75,7 +86,7 @@ class SpreadsheetExportMixin(ImportExportMixin):
         return [CSV, XLSX]
 
     def get_export_resource_classes(self, request):
-        return list(self.resource_classes) or [export_resource_for(self.model)]
+        return list(self.resource_classes) or [export_resource_for(self.model, self.export_related)]
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

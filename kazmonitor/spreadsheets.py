@@ -295,6 +295,17 @@ class RecordResource(resources.ModelResource):
                 f"this sheet takes: {expected}. Download the template from the import page."
             )
 
+    export_related: tuple[str, ...] = ()
+
+    def filter_export(self, queryset, **kwargs):
+        """Fetch linked records with the rows: a fixed number of queries per export."""
+        linked = [f.attribute for f in self.get_export_fields() if isinstance(f.widget, widgets.ForeignKeyWidget)]
+        lists = [f.attribute for f in self.get_export_fields() if isinstance(f.widget, widgets.ManyToManyWidget)]
+        lists += [f.attribute for f in self.get_export_fields() if f.attribute == "aliases"]
+        if linked or self.export_related:
+            queryset = queryset.select_related(*linked, *self.export_related)
+        return queryset.prefetch_related(*lists)
+
     def get_user_visible_fields(self):
         return [field for field in self.get_import_fields() if not field.readonly]
 

@@ -57,16 +57,21 @@ INTERNAL_ONLY_MARKERS = [
 PARTNERS_MARKERS = ["MARK-PARTNERS-NAME", "MARK-PARTNERS-LATIN", "MARK-PARTNERS-CASE"]
 
 
-def build_full_record() -> SimpleNamespace:
-    kz = LocationFactory(name="Kazakhstan", slug="kazakhstan", kind="country")
-    almaty = LocationFactory(name="Almaty", name_local="Алматы", slug="almaty", parent=kz)
-    protest, harassment = TagFactory(name="protest", slug="protest"), TagFactory(name="harassment", slug="harassment")
+def build_full_record(suffix: str = "") -> SimpleNamespace:
+    """``suffix`` varies every unique name, so the record can be built twice."""
+    x = suffix
+    kz = LocationFactory(name="Kazakhstan", slug=f"kazakhstan{x}", kind="country")
+    almaty = LocationFactory(name="Almaty", name_local="Алматы", slug=f"almaty{x}", parent=kz)
+    protest, harassment = (
+        TagFactory(name=f"protest{x}", slug=f"protest{x}"),
+        TagFactory(name=f"harassment{x}", slug=f"harassment{x}"),
+    )
     public_source = SourceFactory(title="IPHR open letter", provenance_notes="MARK-SOURCE-PROVENANCE")
     internal_source = SourceFactory(title="MARK-INTERNAL-SOURCE", visibility=INTERNAL)
     partners_source = SourceFactory(title="Partner brief", visibility=PARTNERS, published_on=None)
 
     court = CourtFactory(name="Almaty district court", location=almaty)
-    ngo = OrganizationFactory(name="Ar.Rukh.Khak", slug="ar-rukh-khak", internal_notes="MARK-ORG-NOTES")
+    ngo = OrganizationFactory(name="Ar.Rukh.Khak", slug=f"ar-rukh-khak{x}", internal_notes="MARK-ORG-NOTES")
     movement = OrganizationFactory(
         name="Democratic Choice of Kazakhstan",
         abbreviation="DVK",
@@ -82,7 +87,7 @@ def build_full_record() -> SimpleNamespace:
     mamai = PersonFactory(
         name="Жанболат Мамай",
         name_latin="Zhanbolat Mamai",
-        slug="zhanbolat-mamai",
+        slug=f"zhanbolat-mamai{x}",
         gender="male",
         birth_year=1988,
         location=almaty,
@@ -97,7 +102,7 @@ def build_full_record() -> SimpleNamespace:
     protected = PersonFactory(
         name="MARK-PROTECTED-REAL-NAME",
         name_latin="MARK-PROTECTED-LATIN-NAME",
-        slug="activist-from-shymkent",
+        slug=f"activist-from-shymkent{x}",
         identity_protected=True,
         pseudonym="Activist from Shymkent",
         birth_year=1990,
@@ -112,14 +117,14 @@ def build_full_record() -> SimpleNamespace:
     recognition = RecognitionFactory(person=mamai, recognised_by=ngo, since=datetime.date(2022, 5, 1))
     recognition.sources.set([public_source])
 
-    art_274 = LegalArticleFactory(number="274", part="4", title="knowingly spreading false information")
-    art_378 = LegalArticleFactory(number="378", title="insulting law enforcement officers", title_ru="оскорбление")
-    facility = Facility.objects.create(name="Almaty pre-trial detention centre", kind="pretrial", location=almaty)
-    Facility.objects.create(name="Temporary holding facility", kind="temporary")
+    art_274 = LegalArticleFactory(number=f"274{x}", part="4", title="knowingly spreading false information")
+    art_378 = LegalArticleFactory(number=f"378{x}", title="insulting law enforcement officers", title_ru="оскорбление")
+    facility = Facility.objects.create(name=f"Almaty pre-trial detention centre{x}", kind="pretrial", location=almaty)
+    Facility.objects.create(name=f"Temporary holding facility{x}", kind="temporary")
 
     case = CaseFactory(
         title="Zhanbolat Mamai: false information",
-        slug="mamai-2022",
+        slug=f"mamai-2022{x}",
         court=court,
         location=almaty,
         affects_expression=True,
@@ -164,7 +169,7 @@ def build_full_record() -> SimpleNamespace:
 
     assembly = AssemblyFactory(
         title="Protest at the Russian consulate",
-        slug="consulate-protest",
+        slug=f"consulate-protest{x}",
         location=almaty,
         permission="none",
         detained_count=7,
@@ -201,7 +206,7 @@ def build_full_record() -> SimpleNamespace:
     event.sources.set([public_source])
     EventFactory(case=case, person=internal_person, description="MARK-INTERNAL-PERSON was questioned")
 
-    OldSlug.objects.create(content_type=ContentType.objects.get_for_model(case), object_id=case.pk, slug="mamai")
+    OldSlug.objects.create(content_type=ContentType.objects.get_for_model(case), object_id=case.pk, slug=f"mamai{x}")
     Tombstone.objects.create(model="case", uuid=internal_case.uuid, previous_visibility=PUBLIC, new_visibility=None)
 
     return SimpleNamespace(

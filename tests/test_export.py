@@ -76,6 +76,17 @@ def test_the_export_holds_the_filtered_and_searched_rows_only(researcher_client)
     assert [row["title"] for row in read_csv(response)] == ["Draft case"]
 
 
+@pytest.mark.parametrize("model", OUR_ADMINS, ids=lambda m: m._meta.label)
+def test_list_exports_take_a_fixed_number_of_queries(superuser_client, django_assert_max_num_queries, model):
+    build_full_record()
+    superuser_client.post(export_url(model), {"format": "0"})  # warm up sessions and content types
+    with django_assert_max_num_queries(60) as few:
+        superuser_client.post(export_url(model), {"format": "0"})
+    build_full_record(suffix="-2")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        superuser_client.post(export_url(model), {"format": "0"})
+
+
 def test_a_person_list_export_is_written_in_the_import_columns(editor_client):
     person = PersonFactory(name="Жанболат Мамай", name_latin="Zhanbolat Mamai", internal_notes="staff only")
     response = editor_client.post(export_url(type(person)), {"format": "0"})
