@@ -65,6 +65,9 @@ def test_filtering_cases_by_article_keeps_the_filter_in_the_address(live_server,
 
 
 def test_opening_a_case_shows_its_timeline_in_date_order(live_server, page, mamai_case):
+    requests, problems = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.goto(f"{live_server.url}/cases/")
     page.get_by_role("link", name="Case of Zhanbolat Mamai").click()
 
@@ -73,6 +76,8 @@ def test_opening_a_case_shows_its_timeline_in_date_order(live_server, page, mama
     dates = timeline.locator("time").all_inner_texts()
     assert dates == ["10 March 2022", "15 March 2022", "4 April 2022", "6 May 2022"]
     expect(timeline).to_contain_text("detention extended until 12 June 2022")
+    assert [url for url in requests if not url.startswith(live_server.url)] == []
+    assert problems == []
 
 
 def test_switching_language_keeps_the_page_and_translates_it(live_server, page, mamai_case):
