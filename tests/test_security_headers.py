@@ -50,6 +50,18 @@ def test_production_settings_force_https_and_secure_cookies():
     assert result.stdout.split("\n")[-2] == "True 31536000 True True True True ('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+def test_api_rate_limits_and_lock_outs_use_storage_shared_by_every_worker():
+    code = (
+        "from django.conf import settings as s; import axes.conf; print(s.CACHES['default']['BACKEND'], s.AXES_HANDLER)"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION_ENV)
+    assert result.stdout.split("\n")[-2] == (
+        "django.core.cache.backends.db.DatabaseCache axes.handlers.database.AxesDatabaseHandler"
+    )
+    redis = manage("shell", "-c", code, **PRODUCTION_ENV, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert redis.stdout.split("\n")[-2].startswith("django.core.cache.backends.redis.RedisCache")
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = manage("check", **env)

@@ -187,3 +187,11 @@ def test_sessions_expire_and_weak_passwords_are_refused(settings):
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("correct horse battery staple")
+
+
+def test_a_login_without_a_request_is_refused_so_no_path_skips_the_lock_out(client, staff, rf):
+    with pytest.raises(ValueError, match="requires a request"):
+        client.login(username="nurlan", password=PASSWORD)
+    # Tests that want a password login pass a request, like every real login has.
+    assert client.login(request=rf.get("/"), username="nurlan", password=PASSWORD)
+    assert client.get("/admin/").status_code == HTTPStatus.OK
