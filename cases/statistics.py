@@ -7,6 +7,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.html import escape
@@ -148,7 +149,7 @@ def assemblies_by_outcome() -> Figure:
     return Figure("assemblies-by-outcome", _("Assemblies by outcome"), _("Outcome"), rows)
 
 
-FIGURES = {
+BUILDERS = {
     "detentions": detentions_per_month,
     "new-cases": new_cases_per_month,
     "convictions": convictions_per_month,
@@ -156,6 +157,50 @@ FIGURES = {
     "cases-by-region": cases_by_region,
     "assemblies-by-outcome": assemblies_by_outcome,
 }
+
+# --- Cache ------------------------------------------------------------------------
+# Each figure aggregates a whole table (500,000 detentions at national scale): computed
+# once, kept in the shared cache, and recomputed after any change to the records the
+# figures count (a generation number raised by the signals below), or after CACHE_SECONDS
+# for changes that send no signal (bulk updates).
+CACHE_SECONDS = 15 * 60
+GENERATION_KEY = "statistics:generation"
+COUNTED_MODELS = ("cases.Case", "cases.Charge", "cases.Sentence", "cases.Detention", "cases.Assembly")
+COUNTED_MODELS += ("cases.LegalArticle", "people.Person", "kazmonitor.Location")
+
+
+def invalidate(**kwargs) -> None:
+    """Signal receiver: every cached figure is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def connect_invalidation() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label in COUNTED_MODELS:
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            signal.connect(invalidate, sender=model, dispatch_uid=f"statistics-invalidate-{label}-{signal}")
+
+
+def _cached(slug: str, build):
+    def figure() -> Figure:
+        key = f"statistics:{slug}:{get_language() or 'en'}:{cache.get_or_set(GENERATION_KEY, 0, None)}"
+        found = cache.get(key)
+        if found is None:
+            found = build()
+            cache.set(key, found, CACHE_SECONDS)
+        return found
+
+    figure.__doc__ = build.__doc__
+    return figure
+
+
+FIGURES = {slug: _cached(slug, build) for slug, build in BUILDERS.items()}
 
 ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, WIDTH = 26, 250, 300, 600
 
