@@ -1,0 +1,402 @@
+"""Benchmark at national scale: the public site and the API through gunicorn on PostgreSQL.
+
+For each database (default: ``kz_scale`` at the default generate_data scale, then
+``kz_scale10`` at one tenth), starts gunicorn with 2 workers on a free loopback port,
+drives a bounded load (``--threads`` keep-alive clients, ``--requests`` per client or
+``--seconds`` per scenario, whichever ends first) and prints per scenario: requests/s,
+p50, p95, database queries per request (measured in-process with Django's test client
+on the same database), the gunicorn workers' peak RSS during the scenario (VmHWM, reset
+before each scenario) and p50 / p95 as a multiple of ``/healthz`` p50 measured in the
+same run through the same stack. Then how each p50 grows from the small database to the
+large one. Run from the project folder:
+
+    .venv/bin/python bench/run.py [--large postgres://…/kz_scale] [--small postgres://…/kz_scale10]
+
+The databases must already hold generated data (``manage.py generate_data``; ``--scale
+0.1`` for the small one) and be migrated. Nothing is written to them but the cache table
+(``createcachetable``) and the API rate-limit counters in it."""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BASE_ENV = {
+    **os.environ,
+    "DEBUG": "0",
+    "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "API_RATE_ANONYMOUS": "100000000",
+    "API_RATE_PUBLIC": "100000000",
+    "API_RATE_PARTNERS": "100000000",
+    "LOG_LEVEL": "WARNING",
+}
+TARGETS = {"p50": 4.0, "p95": 10.0, "search_p95": 6.0, "growth": 1.3, "export_rows": 20_000}
+
+# Runs inside the project (manage.py shell) against the benchmarked database: picks the
+# sample records, builds the deep cursor, and counts queries per request with the test client.
+PREPARE = r"""
+import base64, json
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from cases.models import Case
+from kazmonitor.models import Visibility
+from people.models import Person
+
+PUBLIC = Visibility.PUBLIC
+cases = Case.objects.visible_to(PUBLIC)
+persons = Person.objects.visible_to(PUBLIC).filter(identity_protected=False).order_by("pk")
+cyrillic = persons.filter(name__regex=r"^[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі ]+$")[1000].name
+latin = persons.exclude(name_latin="")[2000].name_latin
+ordered = cases.order_by(F("opened_on").desc(nulls_first=True), F("pk").asc())
+position = min(999 * 50, cases.count() - 60)  # page 1,000 (or a late page of a small database)
+opened_on, pk = ordered.values_list("opened_on", "pk")[position - 1]
+payload = {"o": "-opened_on,pk", "p": [opened_on.isoformat() if opened_on else None, pk], "r": False}
+cursor = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+sample = list(cases.order_by("pk").values_list("slug", "uuid")[:: max(1, cases.count() // 20)][:20])
+out = {
+    "cases": Case.objects.count(),
+    "public_cases": cases.count(),
+    "persons": Person.objects.count(),
+    "cyrillic": cyrillic,
+    "latin": latin,
+    "surname": latin.split()[-1],
+    "cursor": cursor,
+    "cursor_page": position // 50 + 1,
+    "slugs": [slug for slug, _uuid in sample],
+    "uuids": [str(uuid) for _slug, uuid in sample],
+}
+client = Client()
+queries = {}
+for name, path in json.loads(PATHS).items():
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path.format(**out))
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
+    queries[name] = (response.status_code, len(captured))
+out["queries"] = queries
+print("BENCH " + json.dumps(out, ensure_ascii=False))
+"""
+
+# name → (path template, is a search, client threads); {…} are filled from PREPARE's sample.
+SCENARIOS = {
+    "minimal (/healthz)": ("/healthz", False, None),
+    "public case list, 2 filters": ("/cases/?kind=criminal&status=active", False, None),
+    "public case page": ("/cases/{slug}/", False, None),
+    "public search, Cyrillic name": ("/search/?q={cyrillic_q}", True, None),
+    "public search, Latin name": ("/search/?q={latin_q}", True, None),
+    "statistics page": ("/statistics/", False, None),
+    "API case list, 50/page": ("/api/v1/cases/?page_size=50", False, None),
+    "API case detail": ("/api/v1/cases/{uuid}/", False, None),
+    "API person search": ("/api/v1/persons/?q={surname_q}", True, None),
+    "API page 1,000 by cursor": ("/api/v1/cases/?page_size=50&cursor={cursor}", False, None),
+    "full CSV export (cases)": ("/api/v1/cases/?format=csv", False, 1),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env: dict) -> dict:
+    paths = {name: path for name, (path, _search, _threads) in SCENARIOS.items()}
+    for name, path in paths.items():  # one sample record for the in-process query count
+        paths[name] = (
+            path.replace("{slug}", "{slugs[0]}")
+            .replace("{uuid}", "{uuids[0]}")
+            .replace("{cyrillic_q}", "{cyrillic}")
+            .replace("{latin_q}", "{latin}")
+            .replace("{surname_q}", "{surname}")
+        )
+    subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=env, capture_output=True, check=True)
+    code = f"PATHS = {json.dumps(json.dumps(paths, ensure_ascii=False), ensure_ascii=False)}\n{PREPARE}"
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+    if result.returncode or not lines:
+        sys.exit(f"preparing the sample failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1][6:])
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    command = [
+        str(Path(PYTHON).with_name("gunicorn")),
+        "kazmonitor.wsgi",
+        "--workers=2",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--timeout=300",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop(server)
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
+
+
+def workers_of(master: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                found.append(int(entry.name))
+    return found
+
+
+def reset_peak(pids: list[int]) -> None:
+    """Writing 5 to clear_refs resets VmHWM (Linux ≥ 4.0), so each scenario has its own peak."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+    return peak / 1024
+
+
+def drive(port: int, paths: list[str], threads: int, per_thread: int, seconds: float) -> dict:
+    """GETs over keep-alive connections until each client made ``per_thread`` requests or
+    ``seconds`` passed. Returns latencies, throughput and bytes."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    sizes: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(offset: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        mine, my_sizes = [], []
+        for n in range(per_thread):
+            if n and time.monotonic() > deadline:
+                break
+            path = paths[(offset + n) % len(paths)]
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept-Language": "en"})
+                response = conn.getresponse()
+                size = 0
+                while chunk := response.read(65536):
+                    size += len(chunk)
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    errors.append(f"{path}: {error}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+                continue
+            mine.append(time.perf_counter() - started)
+            my_sizes.append(size)
+            if response.status != 200:
+                with lock:
+                    errors.append(f"{path}: HTTP {response.status}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            sizes.extend(my_sizes)
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {"latencies": latencies, "rate": len(latencies) / elapsed, "errors": errors, "bytes": sum(sizes)}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def scenario_paths(template: str, data: dict) -> list[str]:
+    fill = {
+        "cursor": data["cursor"],
+        "cyrillic_q": quote(data["cyrillic"]),
+        "latin_q": quote(data["latin"]),
+        "surname_q": quote(data["surname"]),
+    }
+    if "{slug}" in template:
+        return [template.format(slug=slug) for slug in data["slugs"]]
+    if "{uuid}" in template:
+        return [template.format(uuid=uuid) for uuid in data["uuids"]]
+    return [template.format(**fill)]
+
+
+def measure(label: str, url: str, args) -> dict:
+    env = {**BASE_ENV, "DATABASE_URL": url}
+    print(f"\n## {label}: {url.rsplit('/', 1)[-1]}", flush=True)
+    data = prepare(env)
+    print(
+        f"{data['cases']:,} cases ({data['public_cases']:,} public), {data['persons']:,} persons; "
+        f"search names: {data['cyrillic']!r}, {data['latin']!r}; API person search: {data['surname']!r}; "
+        f"cursor page {data['cursor_page']:,}",
+        flush=True,
+    )
+    port = free_port()
+    server = start_gunicorn(env, port)
+    results = {}
+    try:
+        workers = workers_of(server.pid)
+        for name, (template, _search, threads) in SCENARIOS.items():
+            paths = scenario_paths(template, data)
+            threads = threads or args.threads
+            per_thread = args.export_requests if threads == 1 else args.requests
+            drive(port, paths, threads, 1, 60)  # warm up: connections, caches, code paths
+            reset_peak(workers)
+            outcome = drive(port, paths, threads, per_thread, args.seconds)
+            outcome["rss"] = peak_rss_mb(workers)
+            outcome["queries"] = data["queries"][name][1]
+            outcome["status"] = data["queries"][name][0]
+            results[name] = outcome
+            print(f"  measured {name}: {len(outcome['latencies'])} requests", flush=True)
+    finally:
+        stop(server)
+    report(results, data)
+    return {"results": results, "data": data}
+
+
+def report(results: dict, data: dict) -> None:
+    base = statistics.median(results["minimal (/healthz)"]["latencies"])
+    print(
+        f"\n{'scenario':<30} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'RSS MB':>7} "
+        f"{'p50/min':>8} {'p95/min':>8}  errors"
+    )
+    for name, outcome in results.items():
+        lat = outcome["latencies"]
+        p50, p95 = statistics.median(lat), percentile(lat, 0.95)
+        errors = len(outcome["errors"])
+        print(
+            f"{name:<30} {outcome['rate']:>7.1f} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} {outcome['queries']:>7} "
+            f"{outcome['rss']:>7.0f} {p50 / base:>7.1f}× {p95 / base:>7.1f}×  {errors}"
+            + (f" ({outcome['errors'][0]})" if errors else "")
+        )
+    export = results["full CSV export (cases)"]
+    rows_per_s = data["public_cases"] / statistics.median(export["latencies"])
+    print(
+        f"CSV export: {data['public_cases']:,} rows, {export['bytes'] / max(1, len(export['latencies'])) / 1e6:.0f} MB "
+        f"per export, {rows_per_s:,.0f} rows/s (median export)"
+    )
+    sys.stdout.flush()
+
+
+def verdict(large: dict, small: dict | None) -> None:
+    results = large["results"]
+    base = statistics.median(results["minimal (/healthz)"]["latencies"])
+    missed = []
+    for name, (_template, is_search, _threads) in SCENARIOS.items():
+        if name.startswith("minimal") or name.startswith("full CSV"):
+            continue
+        lat = results[name]["latencies"]
+        p50, p95 = statistics.median(lat) / base, percentile(lat, 0.95) / base
+        if p50 > TARGETS["p50"]:
+            missed.append(f"{name}: p50 {p50:.1f}× minimal (target ≤ {TARGETS['p50']:g}×)")
+        limit = TARGETS["search_p95"] if is_search else TARGETS["p95"]
+        if p95 > limit:
+            missed.append(f"{name}: p95 {p95:.1f}× minimal (target ≤ {limit:g}×)")
+    export = results["full CSV export (cases)"]
+    rows_per_s = large["data"]["public_cases"] / statistics.median(export["latencies"])
+    if rows_per_s < TARGETS["export_rows"]:
+        missed.append(f"CSV export: {rows_per_s:,.0f} rows/s (target ≥ {TARGETS['export_rows']:,})")
+    if export["rss"] >= 300:
+        missed.append(f"CSV export: worker peak RSS {export['rss']:.0f} MB (target < 300 MB)")
+    if small:
+        print(f"\n{'scenario':<30} {'p50 small ms':>12} {'p50 large ms':>12} {'growth':>7}")
+        for name in SCENARIOS:
+            p_small = statistics.median(small["results"][name]["latencies"])
+            p_large = statistics.median(results[name]["latencies"])
+            growth = p_large / p_small
+            print(f"{name:<30} {p_small * 1000:>12.1f} {p_large * 1000:>12.1f} {growth:>6.2f}×")
+            if growth > TARGETS["growth"] and not name.startswith("full CSV"):
+                missed.append(f"{name}: p50 grew {growth:.2f}× for 10× the data (target ≤ {TARGETS['growth']}×)")
+    print("\nTargets missed:" if missed else "\nAll targets met.")
+    for line in missed:
+        print(f"  - {line}")
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), {int(memory.split()[1]) // 1024:,} MB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, load average before the run {' '.join(load)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--large", default="postgres://postgres@127.0.0.1:5432/kz_scale")
+    parser.add_argument("--small", default="postgres://postgres@127.0.0.1:5432/kz_scale10", help="'' to skip")
+    parser.add_argument("--threads", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--requests", type=int, default=40, help="requests per client per scenario (default 40)")
+    parser.add_argument("--seconds", type=float, default=20, help="time bound per scenario (default 20 s)")
+    parser.add_argument("--export-requests", type=int, default=3, help="full CSV exports, one at a time")
+    args = parser.parse_args()
+    print(f"KazMonitor benchmark (bench/run.py) — {machine()}")
+    print(
+        f"gunicorn 2 sync workers on 127.0.0.1, {args.threads} keep-alive clients, up to {args.requests} requests "
+        f"each or {args.seconds:g} s per scenario; CSV export: {args.export_requests} exports, one client"
+    )
+    large = measure("default scale", args.large, args)
+    small = measure("one tenth", args.small, args) if args.small else None
+    verdict(large, small)
+
+
+if __name__ == "__main__":
+    main()
