@@ -290,7 +290,8 @@ def measure(label: str, url: str, args) -> dict:
             paths = scenario_paths(template, data)
             threads = threads or args.threads
             per_thread = args.export_requests if threads == 1 else args.requests
-            drive(port, paths, threads, 1, 60)  # warm up: connections, caches, code paths
+            if threads > 1:  # warm up (connections, caches, code paths); an export needs none
+                drive(port, paths, threads, 1, 60)
             reset_peak(workers)
             outcome = drive(port, paths, threads, per_thread, args.seconds)
             outcome["rss"] = peak_rss_mb(workers)
