@@ -43,7 +43,7 @@ def case_fact_prefetches(level: int) -> list[Prefetch]:
             queryset=Participant.objects.visible_to(level)
             .filter(person__visibility__gte=level)
             .select_related("person")
-            .order_by("role", "person__name_latin", "pk"),
+            .order_by("role", "pk"),  # never by real name: it would hint at a pseudonym's identity
             to_attr="visible_participants",
         ),
         Prefetch(

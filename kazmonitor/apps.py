@@ -16,7 +16,9 @@ class KazmonitorConfig(AppConfig):
         tombstones.connect()
 
 
-def _sync_groups(sender, apps, using, **kwargs):
+def _sync_groups(sender, apps=None, **kwargs):
+    # A database flush (live-server tests) sends post_migrate without ``apps``:
+    # sync_staff_groups then uses the global registry.
     from kazmonitor.groups import sync_staff_groups
 
     sync_staff_groups(apps)

@@ -173,6 +173,9 @@ class Person(Translatable, Documented):
         return self.pseudonym if self.identity_protected else self.name
 
     def get_absolute_url(self):
+        # A protected person's slug may embed the real name: their page lives at the uuid.
+        if self.identity_protected:
+            return reverse("person_protected_detail", kwargs={"uuid": self.uuid})
         return reverse("person_detail", kwargs={"slug": self.slug})
 
 

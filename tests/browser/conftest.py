@@ -24,25 +24,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _no_group_sync_on_flush():
-    """Live-server tests end with a database flush, which sends ``post_migrate``
-    without the ``apps`` argument that ``kazmonitor.apps._sync_groups`` requires.
-    The groups are restored with the rest of the data by ``serialized_rollback``,
-    so the receiver is simply off while these tests run."""
-    from django.apps import apps
-    from django.db.models.signals import post_migrate
-
-    from kazmonitor.apps import _sync_groups
-
-    sender = apps.get_app_config("kazmonitor")
-    post_migrate.disconnect(_sync_groups, sender=sender)
-    try:
-        yield
-    finally:
-        post_migrate.connect(_sync_groups, sender=sender)
-
-
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
