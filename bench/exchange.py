@@ -57,6 +57,7 @@ def main() -> None:
         try:
             for url in (first, second):
                 manage(url, "migrate", "--verbosity", "0")
+                manage(url, "createcachetable")
             generate = manage(first, "generate_data", "--scale", options.scale)
             exported = manage(first, "export_data", "--level", "internal", "--output", str(folder / "a.json"))
             imported = manage(second, "import_data", str(folder / "a.json"))

@@ -276,7 +276,6 @@ class RecordResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
-        skip_admin_log = False
 
     def before_import(self, dataset, **kwargs):
         headers = [str(h or "").strip() for h in dataset.headers or []]
