@@ -129,6 +129,21 @@ def _after(keys, values, reverse: bool) -> Q:
     return result
 
 
+def _start(queryset, keys, values, reverse: bool) -> Q:
+    """A plain range on the first ordering field that ``_after`` implies, so the database
+    starts its index scan at the cursor instead of reading and dropping every earlier row
+    (an ``OR`` of comparisons is not an index range): page 1,000 costs what page 1 does."""
+    (path, desc), value = keys[0], values[0]
+    if path == "pk" or value is None:
+        return Q()
+    if desc != reverse:  # descending, NULL first: every later row is non-NULL and not larger
+        return Q(**{f"{path}__lte": value})
+    computed = "__" in path or path in queryset.query.annotations  # may be NULL whatever the field says
+    if computed or _resolve_field(queryset, path).null:  # ascending, NULL last: no single range
+        return Q()
+    return Q(**{f"{path}__gte": value})
+
+
 class KeysetPagination(BasePagination):
     """Opaque cursors over the order chosen by ``KeysetOrdering``."""
 
@@ -190,7 +205,7 @@ class KeysetPagination(BasePagination):
         if reverse:
             queryset = order_by_keys(queryset, keys, reverse=True)
         if position is not None:
-            queryset = queryset.filter(_after(keys, position, reverse))
+            queryset = queryset.filter(_after(keys, position, reverse), _start(queryset, keys, position, reverse))
         rows = list(queryset[: size + 1])
         has_more = len(rows) > size
         rows = rows[:size]
