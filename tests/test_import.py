@@ -15,7 +15,7 @@ from cases.models import Assembly, Case, Charge, Detention, Participant
 from kazmonitor.dates import DatePrecision
 from kazmonitor.models import Source, Visibility
 from kazmonitor.spreadsheets import format_partial_date, parse_partial_date
-from people.models import Person
+from people.models import Organization, Person
 from tests.factories import (
     CaseFactory,
     LegalArticleFactory,
@@ -24,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     TagFactory,
 )
+from tests.full_record import build_full_record
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"
@@ -323,3 +324,20 @@ def test_staff_without_add_permission_cannot_import(client, reference):
     response = preview(client, Person, "persons.csv")
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "model", [Person, Organization, Case, Charge, Detention, Assembly], ids=lambda m: m._meta.label
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_sheet_exported_from_the_admin_imports_back_without_a_change(editor_client, model, fmt):
+    build_full_record()
+    exported = editor_client.post(admin_url(model, "export"), {"format": FORMAT_INDEX[fmt]}).content
+    count = model.objects.count()
+
+    result = import_file(editor_client, model, f"export.{fmt}", exported)
+
+    assert set(kinds(result)) == {"skip"}, [
+        (r.import_type, r.diff) for r in result.valid_rows() if r.import_type != "skip"
+    ]
+    assert len(kinds(result)) == count == model.objects.count()
