@@ -24,8 +24,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
 
 from kazmonitor.dates import DatePrecision, format_partial_date
 from kazmonitor.models import Visibility
@@ -33,6 +31,9 @@ from people.models import Membership, Organization, Recognition
 
 from .facts import visible_org, visible_sources
 from .models import Assembly, Case, Charge, Detention, Event, Extension, Participant, Sentence
+from .update_render import html_links, render_html, render_markdown
+
+__all__ = ["Update", "build_update", "in_period", "render_html", "render_markdown"]
 
 SECTIONS = {
     "assembly": "Peaceful assembly",
@@ -455,56 +456,3 @@ def build_update(start: datetime.date, end: datetime.date, level: int) -> Update
     if end < start:
         raise ValueError("The period ends before it starts.")
     return _Gatherer(start, end, level).update()
-
-
-# --- Rendering ----------------------------------------------------------------------
-
-
-def _md_escape(text: str) -> str:
-    for char in ("\\", "*", "_", "[", "]", "`", "<", ">"):
-        text = text.replace(char, f"\\{char}")
-    return text
-
-
-def _md_links(links: list[Link]) -> str:
-    if not links:
-        return ""
-    return " (" + ", ".join(f"[{_md_escape(link.title)}](<{link.url}>)" for link in links) + ")"
-
-
-def render_markdown(update: Update) -> str:
-    lines = [f"# {update.title}", ""]
-    lines.append(f"Drafted from the records visible at the {update.level_name} level.")
-    lines.append("")
-    if update.summary:
-        lines.append("**In this period:** " + "; ".join(update.summary) + ".")
-    else:
-        lines.append("Nothing was documented in this period.")
-    for section in update.sections:
-        lines += ["", f"## {section.title}"]
-        if not section.parts:
-            lines += ["", "Nothing documented in this period."]
-        for part in section.parts:
-            lines += ["", f"### {part.title}", ""]
-            for group, items in part.groups():
-                if group:
-                    lines.append(f"- **{_md_escape(group)}**")
-                for item in items:
-                    indent = "  " if group else ""
-                    lines.append(f"{indent}- {_md_escape(item.text)}{_md_links(item.sources)}")
-    return "\n".join(lines) + "\n"
-
-
-def html_links(links: list[Link]) -> str:
-    if not links:
-        return ""
-    anchors = format_html_join(
-        ", ", '<a href="{}" rel="noopener noreferrer">{}</a>', ((link.url, link.title) for link in links)
-    )
-    return format_html(" ({})", anchors)
-
-
-def render_html(update: Update, *, document: bool = False) -> str:
-    """The draft as HTML: a fragment for the admin page, or a whole document."""
-    template = "admin/cases/update_draft_document.html" if document else "admin/cases/update_draft_body.html"
-    return render_to_string(template, {"update": update})
