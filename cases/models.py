@@ -114,10 +114,13 @@ class CaseQuerySet(VisibilityQuerySet):
     def active(self):
         return self.filter(status__in=[Case.Status.INVESTIGATION, Case.Status.TRIAL, Case.Status.APPEAL])
 
-    def search(self, text: str, *, level: int, fields: tuple[str, ...] = CASE_TEXT_FIELDS) -> "CaseQuerySet":
+    def search(
+        self, text: str, *, level: int, fields: tuple[str, ...] = CASE_TEXT_FIELDS, reveal_protected: bool = False
+    ) -> "CaseQuerySet":
         """Cases whose ``fields`` contain ``text`` (any case), whose official number is
         ``text``, or that name a person visible at ``level`` matching it in any script
-        (protected persons only by pseudonym). On PostgreSQL also cases whose title and
+        (protected persons only by pseudonym, unless ``reveal_protected``: staff in the
+        admin). On PostgreSQL also cases whose title and
         summary hold all the words of ``text`` in any order (full-text, ``simple``
         configuration, so any language).
 
@@ -136,7 +139,7 @@ class CaseQuerySet(VisibilityQuerySet):
         branches.append(cases.filter(case_number__iexact=text).values("pk"))
         if connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
             branches.append(cases.filter(_full_text_match(text)).values("pk"))
-        persons = Person.objects.visible_to(level).search(text)
+        persons = Person.objects.visible_to(level).search(text, reveal_protected=reveal_protected)
         branches.append(Participant.objects.visible_to(level).filter(person__in=persons).values("case_id"))
         return self.filter(pk__in=branches[0].union(*branches[1:]))
 
