@@ -142,6 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Messages live in the session, not in a signed-but-readable cookie: a new API key is
+# shown once in a message and must never travel in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Lock-out after repeated failed logins, per account and, separately, per address
 # (django-axes, attempts kept in the database so every worker sees them).
