@@ -2,9 +2,12 @@
 export in the admin). Rows are matched by stable id, else slug, else a natural key,
 so importing the same sheet twice changes nothing."""
 
+import re
+
 from django.db.models import Q
 from import_export import fields
 
+from kazmonitor.dates import DatePrecision, normalize_partial_date
 from kazmonitor.models import Location, Source, Tag
 from kazmonitor.spreadsheets import (
     KeepIfBlankField,
@@ -14,16 +17,18 @@ from kazmonitor.spreadsheets import (
     TextWidget,
     bool_field,
     choice_field,
+    format_partial_date,
     int_field,
     key_field,
     list_field,
+    parse_partial_date,
     sources_field,
     text_field,
 )
 from people.models import Organization, Person
 from people.resources import persons_named
 
-from .models import Assembly, Case, Charge, Detention, LegalArticle, Participant
+from .models import Assembly, Case, Charge, Detention, Extension, LegalArticle, Participant
 
 ORGANIZATION_LOOKUPS = ("uuid", "slug", "name", "abbreviation")
 
@@ -73,6 +78,54 @@ class ArticleWidget(KeyWidget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else f"{value.code.short_name} {value.label}"
+
+
+class ExtensionsField(fields.Field):
+    """Court extensions of a detention as ``06.05.2022 until 12.06.2022; …`` (the
+    decision date may be partial). The sheet's list is added to the detention's;
+    extensions no longer listed are removed, listed ones are kept as they are."""
+
+    prefetch = True  # read with the rows on export
+
+    def __init__(self):
+        super().__init__(attribute="extensions", column_name="extensions", widget=TextWidget())
+
+    @staticmethod
+    def parse(value, started_on=None) -> list[tuple]:
+        found = set()
+        for part in TextWidget().clean(value).split(";"):
+            if not part.strip():
+                continue
+            pieces = re.split(r"\s+(?:until|to|->|→)\s+", part.strip(), maxsplit=1)
+            decided, until = (pieces + [""])[:2]
+            try:
+                decided_on, extended_until = parse_partial_date(decided), parse_partial_date(until)
+            except ValueError:
+                decided_on = extended_until = None
+            if decided_on is None or extended_until is None or extended_until[1] != DatePrecision.DAY:
+                raise ValueError(f"“{part.strip()}”: write an extension as “06.05.2022 until 12.06.2022”.")
+            (day, precision), until_day = decided_on, extended_until[0]
+            day = normalize_partial_date(day, precision)
+            if until_day < day:
+                raise ValueError(f"“{part.strip()}”: extended until a date before the decision.")
+            if started_on and day < started_on:
+                raise ValueError(f"“{part.strip()}”: decided before the detention began.")
+            found.add((day, precision, until_day))
+        return sorted(found)
+
+    def get_value(self, instance):
+        if instance.pk is None:
+            return []
+        return sorted((e.decided_on, e.decided_on_precision, e.extended_until) for e in instance.extensions.all())
+
+    def export(self, instance, **kwargs):
+        return "; ".join(
+            f"{format_partial_date(day, precision)} until {until.isoformat()}"
+            for day, precision, until in self.get_value(instance)
+        )
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance._sheet_extensions = self.parse(row[self.column_name], instance.started_on)
 
 
 def _first(queryset):
@@ -194,6 +247,7 @@ class DetentionResource(RecordResource):
     kind = choice_field("kind", Detention)
     started_on = PartialDateField("started_on")
     ended_on = PartialDateField("ended_on")
+    extensions = ExtensionsField()
     facility = fields.Field(
         attribute="facility",
         column_name="facility",
@@ -218,6 +272,7 @@ class DetentionResource(RecordResource):
             "kind",
             "started_on",
             "ended_on",
+            "extensions",
             "facility",
             "authority",
             "release_reason",
@@ -252,7 +307,27 @@ class DetentionResource(RecordResource):
         found = found.filter(case=case) if case else found.filter(case__isnull=True)
         return found.order_by("pk").first()
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        sheet = getattr(instance, "_sheet_extensions", None)
+        if sheet is not None and sheet != self.fields["extensions"].get_value(original):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def after_save_instance(self, instance, row, **kwargs):
+        sheet = getattr(instance, "_sheet_extensions", None)
+        if sheet is not None:
+            kept = set()
+            for extension in instance.extensions.all():
+                key = (extension.decided_on, extension.decided_on_precision, extension.extended_until)
+                if key in sheet:
+                    kept.add(key)
+                else:
+                    extension.delete()
+            for day, precision, until in sheet:
+                if (day, precision, until) not in kept:
+                    Extension.objects.create(
+                        detention=instance, decided_on=day, decided_on_precision=precision, extended_until=until
+                    )
         if instance.case_id:
             Participant.objects.get_or_create(
                 case_id=instance.case_id, person=instance.person, role=Participant.Role.DEFENDANT

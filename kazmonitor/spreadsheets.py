@@ -300,7 +300,7 @@ class RecordResource(resources.ModelResource):
         """Fetch linked records with the rows: a fixed number of queries per export."""
         linked = [f.attribute for f in self.get_export_fields() if isinstance(f.widget, widgets.ForeignKeyWidget)]
         lists = [f.attribute for f in self.get_export_fields() if isinstance(f.widget, widgets.ManyToManyWidget)]
-        lists += [f.attribute for f in self.get_export_fields() if f.attribute == "aliases"]
+        lists += [f.attribute for f in self.get_export_fields() if getattr(f, "prefetch", False)]
         if linked or self.export_related:
             queryset = queryset.select_related(*linked, *self.export_related)
         return queryset.prefetch_related(*lists)

@@ -30,6 +30,8 @@ from .models import Organization, Person, PersonAlias, Role
 class AliasesField(fields.Field):
     """Aliases as a ``;``-separated list; the sheet's list replaces the person's."""
 
+    prefetch = True  # read with the rows on export
+
     def __init__(self):
         super().__init__(attribute="aliases", column_name="aliases", widget=TextWidget())
 

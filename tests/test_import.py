@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import Assembly, Case, Charge, Detention, Participant
+from cases.models import Assembly, Case, Charge, Detention, Extension, Participant
 from kazmonitor.dates import DatePrecision
 from kazmonitor.models import Source, Visibility
 from kazmonitor.spreadsheets import format_partial_date, parse_partial_date
@@ -153,6 +153,8 @@ def test_the_whole_seed_workbook_imports_sheet_by_sheet(researcher_client, refer
     assert Participant.objects.get(case=mamai_case).role == "defendant"
     detention = Detention.objects.get()
     assert (detention.kind, detention.started_on_precision) == ("pretrial", "month")
+    extension = detention.extensions.get()
+    assert (extension.decided_on, extension.extended_until) == (datetime.date(2022, 5, 6), datetime.date(2022, 6, 12))
     search = Case.objects.get(slug="bekkulova-search-2022")
     assert (search.opened_on, search.opened_on_precision) == (datetime.date(2022, 4, 23), "day")
     assert Assembly.objects.get().outcome == "dispersed"
@@ -255,6 +257,38 @@ def test_unknown_people_tags_and_choices_are_row_errors_with_their_reason(resear
     (invalid,) = response.context["result"].invalid_rows
     assert "No person “Nobody Known”" in str(invalid.field_specific_errors["defendant"])
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("12.06.2022", "write an extension as"),
+        ("06.05.2022 until 2022-06", "write an extension as"),
+        ("06.05.2022 until 01.05.2022", "before the decision"),
+        ("01.01.2022 until 12.06.2022", "before the detention began"),
+    ],
+)
+def test_bad_detention_extensions_are_row_errors(researcher_client, reference, cell, message):
+    PersonFactory(slug="zhanbolat-mamai")
+    sheet = f"person,started_on,extensions\nzhanbolat-mamai,2022-03,{cell}\n".encode()
+    response = preview(researcher_client, Detention, "detentions.csv", sheet)
+    (invalid,) = response.context["result"].invalid_rows
+    assert message in str(invalid.field_specific_errors["extensions"])
+    assert not Detention.objects.exists()
+
+
+def test_an_extension_left_out_of_the_sheet_is_removed_and_a_new_one_added(researcher_client, reference):
+    import_file(researcher_client, Person, "persons.csv")
+    import_file(researcher_client, Case, "cases.csv")
+    import_file(researcher_client, Detention, "detentions.csv")
+    sheet = (DATA / "detentions.csv").read_text().replace("06.05.2022 until 12.06.2022", "2022-06 until 12.07.2022")
+
+    result = import_file(researcher_client, Detention, "detentions.csv", sheet.encode())
+
+    assert kinds(result) == ["update"]
+    extension = Extension.objects.get()
+    assert (extension.decided_on, extension.decided_on_precision) == (datetime.date(2022, 6, 1), "month")
+    assert extension.extended_until == datetime.date(2022, 7, 12)
 
 
 def test_missing_columns_are_named_and_nothing_is_read(researcher_client, reference):
