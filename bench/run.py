@@ -127,7 +127,9 @@ def prepare(env: dict) -> dict:
             .replace("{latin_q}", "{latin}")
             .replace("{surname_q}", "{surname}")
         )
-    subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=env, capture_output=True, check=True)
+    made = subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=env, capture_output=True, text=True)
+    if made.returncode:
+        sys.exit(f"manage.py createcachetable failed:\n{made.stderr[-3000:]}")
     code = f"PATHS = {json.dumps(json.dumps(paths, ensure_ascii=False), ensure_ascii=False)}\n{PREPARE}"
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
