@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cases import api as cases_api
-from people import admin_keys  # noqa: F401  (API-key admin; see people/admin_keys.py)
 from people import api as people_api
 
 app_name = "api"

@@ -10,6 +10,7 @@ from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from kazmonitor.search import name_key
 
+from . import admin_keys  # noqa: F401  (registers the API-key admin)
 from .models import Membership, Organization, Person, PersonAlias, Recognition, Role
 from .resources import OrganizationResource, PersonResource
 

@@ -66,5 +66,4 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {count} key(s) at {timezone.localtime():%Y-%m-%d %H:%M}.")
 
 
-if not admin.site.is_registered(ApiKey):
-    admin.site.register(ApiKey, ApiKeyAdmin)
+admin.site.register(ApiKey, ApiKeyAdmin)
