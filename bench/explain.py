@@ -29,7 +29,7 @@ from cases.filters import CaseFilter  # noqa: E402
 from cases.models import Case, Detention  # noqa: E402
 from cases.public_filters import CaseFilterForm, public_cases, search_cases  # noqa: E402
 from cases.views import detained_now  # noqa: E402
-from kazmonitor.api.pagination import _after  # noqa: E402
+from kazmonitor.api.pagination import _after, _start  # noqa: E402
 from kazmonitor.models import Visibility  # noqa: E402
 from people.models import Person  # noqa: E402
 
@@ -49,10 +49,11 @@ def api_cases():
 
 
 def api_deep_page():
-    """The 1,000th page of 50 by cursor: the filter the cursor of row 49,950 adds."""
+    """The 1,000th page of 50 by cursor: the filters the cursor of row 49,950 adds
+    (``KeysetPagination.paginate_queryset``)."""
     keys = [("opened_on", True), ("pk", False)]
-    row = api_cases().values_list("opened_on", "pk")[49_949]
-    return api_cases().filter(_after(keys, list(row), False))
+    row = list(api_cases().values_list("opened_on", "pk")[49_949])
+    return api_cases().filter(_after(keys, row, False), _start(api_cases(), keys, row, False))
 
 
 def queries() -> dict:
