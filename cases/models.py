@@ -336,7 +336,11 @@ class Charge(Documented):
                 name="charge_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["article", "visibility"], name="charge_article_visible_idx")]
+        indexes = [
+            models.Index(fields=["article", "visibility"], name="charge_article_visible_idx"),
+            # The admin changelist's and the API list's default order (filed_on, pk).
+            models.Index(fields=["filed_on", "id"], name="charge_filed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.defendant} — art. {self.article.label}"
@@ -401,6 +405,7 @@ class Sentence(Documented):
 
     class Meta:
         ordering = ["sentenced_on", "pk"]
+        indexes = [models.Index(fields=["sentenced_on", "id"], name="sentence_sentenced_idx")]  # default order
         verbose_name = _("sentence")
         verbose_name_plural = _("sentences")
         constraints = [
@@ -735,6 +740,7 @@ class Event(Documented):
 
     class Meta:
         ordering = ["occurred_on", "pk"]
+        indexes = [models.Index(fields=["occurred_on", "id"], name="event_occurred_idx")]  # default order
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [

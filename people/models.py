@@ -132,6 +132,7 @@ class Person(Translatable, Documented):
         ordering = ["name_latin", "name"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["name_latin", "name", "id"], name="person_name_order_idx")]  # admin order
         constraints = [
             models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="person_visibility_valid"),
             models.CheckConstraint(
