@@ -1,10 +1,13 @@
 """Admin base classes shared by every app, and the admin of the shared base models."""
 
+import logging
+
 import nested_admin
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DataError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +16,8 @@ from kazmonitor.groups import PUBLISH_PERMISSION
 from kazmonitor.locking import VersionedForm, VersionedInlineForm, with_version_field
 from kazmonitor.models import Location, OldSlug, Source, StaleRecordError, Tag, Tombstone
 from kazmonitor.uploads import random_name, validate_document
+
+logger = logging.getLogger(__name__)
 
 
 def can_publish(request) -> bool:
@@ -51,6 +56,17 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
             # Saved by someone else between our check and our write: the transaction
             # of the whole page (record and inlines) was rolled back.
             self.message_user(request, f"{error} Open the record again and re-apply your edits.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except DataError:
+            # A value the form accepted but the database cannot hold (e.g. a derived
+            # search key longer than its column): nothing was saved; say so, not a 500.
+            logger.exception("database refused an admin save")
+            self.message_user(
+                request,
+                "Nothing was saved: a value is too long or too large for the database. Shorten long names or texts "
+                "and try again.",
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     def log_deletions(self, request, queryset):

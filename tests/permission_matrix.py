@@ -88,8 +88,8 @@ def build_data() -> SimpleNamespace:
     for level, source in data.levelled["source"].items():
         source.document.save(f"{level}.txt", ContentFile(b"a source document\n"))
     # Rows for every admin list that is otherwise empty.
-    User.objects.create_user("someone", "someone@example.org", "a long test password")
-    TOTPDevice.objects.create(user=User.objects.get(username="someone"), name="phone")
+    data.user = User.objects.create_user("someone", "someone@example.org", "a long test password")
+    data.device = TOTPDevice.objects.create(user=data.user, name="phone")
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="t", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
@@ -253,17 +253,17 @@ def admin_site_checks(data) -> list[Check]:
         Check("admin:cases_case_draft_update", reverse("admin:cases_case_draft_update"), staff_only(200, 200, 200)),
         Check(
             "admin:auth_user_password_change",
-            reverse("admin:auth_user_password_change", args=[1]),
+            reverse("admin:auth_user_password_change", args=[data.user.pk]),
             staff_only(403, 403, 200),
         ),  # fmt: skip
         Check(
             "admin:otp_totp_totpdevice_config",
-            reverse("admin:otp_totp_totpdevice_config", args=[1]),
+            reverse("admin:otp_totp_totpdevice_config", args=[data.device.pk]),
             staff_only(403, 403, 200),
         ),  # fmt: skip
         Check(
             "admin:otp_totp_totpdevice_qrcode",
-            reverse("admin:otp_totp_totpdevice_qrcode", args=[1]),
+            reverse("admin:otp_totp_totpdevice_qrcode", args=[data.device.pk]),
             staff_only(403, 403, 200),
         ),  # fmt: skip
         Check("admin/(?P<url>.*)$", "/admin/no-such-page/", staff_only(404, 404, 404)),

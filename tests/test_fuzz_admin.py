@@ -7,6 +7,7 @@ from http import HTTPStatus
 from urllib.parse import quote_plus
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
@@ -136,6 +137,8 @@ def test_junk_in_the_person_form_is_a_form_error_or_a_whole_record(
     after = (Person.objects.count(), PersonAlias.objects.count())
     if response.status_code == HTTPStatus.OK:
         assert after == before  # refused: nothing of it stored
+    elif after == before:  # the database refused a value the form let through: a message, nothing saved
+        assert "Nothing was saved" in " ".join(str(m) for m in get_messages(response.wsgi_request))
     else:
         person = Person.objects.latest("pk")
         assert after == (before[0] + 1, before[1] + (1 if alias.strip() else 0))
@@ -188,6 +191,8 @@ def test_junk_in_the_case_page_never_saves_half_a_case(
     after = (Case.objects.count(), Detention.objects.count(), Extension.objects.count())
     if response.status_code == HTTPStatus.OK:
         assert after == before
+    elif after == before:
+        assert "Nothing was saved" in " ".join(str(m) for m in get_messages(response.wsgi_request))
     else:
         assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
 

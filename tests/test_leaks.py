@@ -71,7 +71,6 @@ def crawl(client: Client, seeds: list[str], inside) -> dict[str, str]:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode("utf-8", "replace")
         bodies[url] = text.lower()
-        response.close()
         if response.status_code != 200:
             continue
         for link in links(url, text):
