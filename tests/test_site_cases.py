@@ -205,11 +205,11 @@ def test_case_list_rows_name_only_public_defendants_and_their_articles(client):
 
 def test_case_list_takes_the_same_number_of_queries_for_one_or_many_cases(client, django_assert_num_queries):
     full_case()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/cases/")
     for _ in range(5):
         full_case(people=2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/cases/")
 
 
