@@ -1,16 +1,19 @@
 """Staff login: lock-out after repeated failures (per account and per address),
 a TOTP code required on top of the password, sessions that expire, strong passwords."""
 
+import datetime
 import re
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kazmonitor.management.commands import ensure_local_admin
@@ -195,3 +198,11 @@ def test_a_login_without_a_request_is_refused_so_no_path_skips_the_lock_out(clie
     # Tests that want a password login pass a request, like every real login has.
     assert client.login(request=rf.get("/"), username="nurlan", password=PASSWORD)
     assert client.get("/admin/").status_code == HTTPStatus.OK
+
+
+def test_a_staff_session_ends_after_eight_hours(editor_client):
+    assert editor_client.get("/admin/").status_code == HTTPStatus.OK
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=8, minutes=1)):
+        response = editor_client.get("/admin/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(LOGIN)
