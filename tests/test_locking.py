@@ -178,3 +178,11 @@ def test_reverting_to_an_old_version_from_history_still_works(editor_client, cas
 
     assert response.status_code == HTTPStatus.FOUND
     assert Case.objects.values_list("title", "version").get() == ("Mamai case", 3)
+
+
+def test_the_page_sends_the_opened_versions_as_hidden_fields(editor_client, case_with_charge):
+    case, charge = case_with_charge
+    Charge.objects.filter(pk=charge.pk).update(version=4)
+    html = editor_client.get(change_url(case)).content.decode()
+    assert '<input type="hidden" name="loaded_version" value="1"' in html
+    assert '<input type="hidden" name="charges-0-loaded_version" value="4"' in html
