@@ -164,6 +164,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Two-factor authentication (TOTP) for every staff account in the admin.
 OTP_TOTP_ISSUER = "KazMonitor"
+# Nobody, not even a superuser, reads another account's TOTP secret in the admin: a lost
+# phone is handled by deleting the device, and the next login enrols a new one.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "en"
