@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 
 TWO_FACTOR_UID = "tests.staff_pass_two_factor"
 
@@ -11,6 +12,7 @@ TWO_FACTOR_UID = "tests.staff_pass_two_factor"
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # local-memory caches outlive settings changes: no rate-limit count carries over
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
