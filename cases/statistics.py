@@ -5,9 +5,11 @@ downloadable as CSV."""
 import csv
 import datetime
 import io
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.html import escape
@@ -21,6 +23,7 @@ from kazmonitor.models import Location, Visibility
 from .models import Assembly, Case, Charge, Detention, LegalArticle, Sentence
 
 PUBLIC = Visibility.PUBLIC
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -169,12 +172,24 @@ COUNTED_MODELS = ("cases.Case", "cases.Charge", "cases.Sentence", "cases.Detenti
 COUNTED_MODELS += ("cases.LegalArticle", "people.Person", "kazmonitor.Location")
 
 
-def invalidate(**kwargs) -> None:
-    """Signal receiver: every cached figure is stale from now on."""
+def _bump() -> None:
+    """Raise the generation; a cache that fails (no cache table yet, Redis down) must
+    never fail the save that triggered it, nor poison its transaction (savepoint)."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+        with transaction.atomic():
+            try:
+                cache.incr(GENERATION_KEY)
+            except ValueError:
+                cache.set(GENERATION_KEY, 1, None)
+    except Exception:  # noqa: BLE001 — the figures then refresh within CACHE_SECONDS
+        logger.warning("could not invalidate the statistics cache", exc_info=True)
+
+
+def invalidate(**kwargs) -> None:
+    """Signal receiver: every cached figure is stale from now on — and again once the
+    change is committed, so a figure computed meanwhile from the old rows is dropped."""
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def connect_invalidation() -> None:

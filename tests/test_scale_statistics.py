@@ -51,3 +51,17 @@ def test_deleting_or_withdrawing_a_case_removes_it_from_the_figures(client):
     figures = new_cases(client)
     assert "2022-05" not in figures and "2022-04" not in figures
     assert "2022-01,January 2022,1" in figures
+
+
+def test_a_cache_that_cannot_be_written_never_fails_a_save(monkeypatch):
+    from cases import statistics
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    monkeypatch.setattr(statistics.cache, "incr", broken)
+    monkeypatch.setattr(statistics.cache, "set", broken)
+
+    case = CaseFactory(title="Saved anyway")
+
+    assert Case.objects.get(pk=case.pk).title == "Saved anyway"
