@@ -56,11 +56,13 @@ def test_deleting_or_withdrawing_a_case_removes_it_from_the_figures(client):
 def test_a_cache_that_cannot_be_written_never_fails_a_save(monkeypatch):
     from cases import statistics
 
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache is down")
+    class BrokenCache:
+        def incr(self, *args, **kwargs):
+            raise ConnectionError("cache is down")
 
-    monkeypatch.setattr(statistics.cache, "incr", broken)
-    monkeypatch.setattr(statistics.cache, "set", broken)
+        set = incr
+
+    monkeypatch.setattr(statistics, "cache", BrokenCache())
 
     case = CaseFactory(title="Saved anyway")
 
