@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split
 
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
@@ -80,6 +81,17 @@ class PersonAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, Document
 
     def cross_script_matches(self, term):
         return Person.objects.search(term, reveal_protected=True).values("pk")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word by any name in any script — as written, Latin, aliases, pseudonym —
+        through ``Person.objects.search`` (trigram indexes, docs/performance.md) instead
+        of Django's join with aliases and DISTINCT (~300 ms at 100,000 persons; also the
+        autocomplete every person field in the admin uses)."""
+        for word in smart_split(search_term):
+            word = word.strip("\"'")
+            if name_key(word):
+                queryset = queryset.filter(pk__in=self.cross_script_matches(word))
+        return queryset, False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
