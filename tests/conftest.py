@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
+from django.utils import translation
 
 TWO_FACTOR_UID = "tests.staff_pass_two_factor"
 
@@ -18,6 +19,10 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # A request to /ru/ or /kk/ leaves that language active in the thread: start every
+    # test in the default language, whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _pass_two_factor(sender, request, user, **kwargs):
