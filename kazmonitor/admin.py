@@ -4,6 +4,8 @@ import logging
 
 import nested_admin
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
@@ -36,6 +38,17 @@ class VisibilityReadOnlyMixin:
         return fields
 
 
+class SafeChangeList(ChangeList):
+    """Django's date hierarchy turns ``?opened_on__year=99999999999999999999`` into an
+    OverflowError (a 500); treat it like any other bad filter (the list reopens with ?e=1)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     """Base for every documented record: visibility guard, history with revert, no
     full-table COUNT on big changelists, old slugs kept for redirects."""
@@ -48,6 +61,9 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return with_version_field(fieldsets, 0) if obj is not None else fieldsets
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -260,6 +260,12 @@ def test_junk_in_public_search_and_lists_never_breaks_a_page(client, path, q, pa
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST)
 
 
+def test_an_enormous_year_in_the_date_hierarchy_reopens_the_list_with_an_error_flag(editor_client):
+    response = editor_client.get(reverse("admin:cases_case_changelist"), {"opened_on__year": "9" * 30})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith("?e=1")
+
+
 SCRIPT = '<script>alert("x")</script>'
 
 
