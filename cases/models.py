@@ -390,7 +390,9 @@ class Sentence(Documented):
     )
     replaces = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: the earlier sentence cannot be deleted alone, but a
+        # case deleted with all its sentences takes the whole chain with it.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="replaced_by",

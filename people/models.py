@@ -155,8 +155,10 @@ class Person(Translatable, Documented):
             raise ValidationError({"pseudonym": _("A protected identity needs a pseudonym to be shown instead.")})
 
     def save(self, *args, **kwargs):
-        self.name_key = f"{name_key(self.name)} | {name_key(self.name_latin)}"
-        self.pseudonym_key = name_key(self.pseudonym)
+        # Transliteration can lengthen a name several times (Щ → shch): each part is cut
+        # to fit its column rather than failing the save.
+        self.name_key = f"{name_key(self.name)[:348]} | {name_key(self.name_latin)[:348]}"
+        self.pseudonym_key = name_key(self.pseudonym)[:300]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "name_key", "pseudonym_key"}
@@ -204,7 +206,7 @@ class PersonAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
+        self.name_key = name_key(self.name)[:300]
         super().save(*args, **kwargs)
 
 
@@ -281,7 +283,7 @@ class Organization(Translatable, Documented):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = " | ".join(name_key(v) for v in (self.name, self.name_local, self.abbreviation) if v)
+        self.name_key = " | ".join(name_key(v)[:230] for v in (self.name, self.name_local, self.abbreviation) if v)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "name_key"}

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 
 from cases.models import Case, Detention, Event, Extension, LegalArticle, Participant, Sentence
 from kazmonitor.models import Location, Source, Tombstone
+from kazmonitor.search import name_key
 from people.models import ApiKey, Membership, Person, PersonAlias, Recognition
 from tests.factories import (
     AssemblyFactory,
@@ -171,3 +172,23 @@ def test_deleting_a_case_removes_its_own_facts_but_not_the_persons():
     assert not Detention.objects.exists() and not Extension.objects.exists()
     assert Person.objects.filter(pk=person.pk).exists()
     assert Case.objects.count() == 0
+
+
+def test_a_case_whose_sentences_replace_each_other_can_be_deleted_whole_but_not_piecemeal():
+    from django.db.models import RestrictedError
+
+    earlier = SentenceFactory(kind="restricted_freedom")
+    SentenceFactory(kind="imprisonment", replaces=earlier, defendant=earlier.defendant, case=earlier.case)
+    with pytest.raises(RestrictedError), transaction.atomic():
+        earlier.delete()
+    earlier.case.delete()
+    assert not Sentence.objects.exists()
+
+
+def test_very_long_names_in_any_script_are_saved_with_a_search_key_that_fits():
+    long_name = "Щукин-Щербаков " * 20
+    person = PersonFactory(name=long_name.strip(), name_latin="", pseudonym="Щ" * 200, identity_protected=True)
+    PersonAlias.objects.create(person=person, name="Щ" * 300)
+    person.refresh_from_db()
+    assert person.name_key.startswith(name_key("Щукин Щербаков"))
+    assert len(person.name_key) <= 700 and len(person.pseudonym_key) <= 300
