@@ -80,7 +80,8 @@ def main() -> None:
             slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
             print(
                 f"{name:<44} {response.status_code:>6} {statistics.median(timings) * 1000:>10.0f} "
-                f"{max(timings) * 1000:>8.0f} {len(captured):>8}   slowest query {float(slowest['time']) * 1000:.0f} ms: "
+                f"{max(timings) * 1000:>8.0f} {len(captured):>8}   "
+                f"slowest query {float(slowest['time']) * 1000:.0f} ms: "
                 f"{slowest['sql'][:110]}"
             )
     finally:

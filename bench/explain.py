@@ -76,9 +76,9 @@ def queries() -> dict:
         "api_updated_since": lambda: api_since.filter_updated_since(api_cases(), "updated_since", since)[:51],
         "detained_now": lambda: detained_now().order_by("started_on", "person__pk", "pk")[:25],
         "in_custody_count": lambda: Detention.objects.visible_to(PUBLIC).in_custody_on(today).values("pk"),
-        "stats_detentions": lambda: statistics.Detention.objects.visible_to(PUBLIC)
-        .filter(person__visibility__gte=PUBLIC)
-        .values("started_on"),
+        "stats_detentions": lambda: (
+            statistics.Detention.objects.visible_to(PUBLIC).filter(person__visibility__gte=PUBLIC).values("started_on")
+        ),
         "admin_case_changelist": lambda: Case.objects.order_by("-opened_on", "title", "-pk")[:100],
     }
 
