@@ -83,6 +83,7 @@ class ParticipantInline(DocumentedTabularInline):
     model = Participant
     fields = ["person", "role", "note", "visibility"]
     autocomplete_fields = ["person"]
+    select_related = ("person",)
 
 
 class ChargeInline(DocumentedStackedInline):
@@ -97,6 +98,8 @@ class ChargeInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["defendant", "article", "sources"]
+    select_related = ("defendant", "article__code")
+    prefetch_related = ("sources",)
 
 
 class SentenceInline(DocumentedStackedInline):
@@ -114,6 +117,8 @@ class SentenceInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["defendant", "court", "replaces", "sources"]
+    select_related = ("defendant",)
+    prefetch_related = ("sources",)
 
 
 class ExtensionInline(nested_admin.NestedTabularInline):
@@ -121,6 +126,9 @@ class ExtensionInline(nested_admin.NestedTabularInline):
     extra = 0
     fields = ["decided_on", "decided_on_precision", "extended_until", "court", "sources"]
     autocomplete_fields = ["court", "sources"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sources")
 
 
 class DetentionInline(DocumentedStackedInline):
@@ -141,6 +149,8 @@ class DetentionInline(DocumentedStackedInline):
     ]
     autocomplete_fields = ["person", "facility", "authority", "assembly", "sources"]
     inlines = [ExtensionInline]
+    select_related = ("person",)
+    prefetch_related = ("sources",)
 
 
 class EventInline(DocumentedStackedInline):
@@ -155,6 +165,7 @@ class EventInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["person", "sources"]
+    prefetch_related = ("sources",)
 
 
 @admin.register(LegalCode)
