@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView
+from kazmonitor.public_views import PAGE_SIZE, PUBLIC, CappedPaginator, PublishedDetailView
 from kazmonitor.search import name_key
 from people.models import Organization, Person
 from people.views import political_prisoners
@@ -52,6 +52,7 @@ class HomeView(TemplateView):
 class CaseListView(ListView):
     template_name = "cases/case_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.form = CaseFilterForm(self.request.GET or None)

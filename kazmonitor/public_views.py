@@ -2,13 +2,31 @@
 pages whose old slugs redirect, and page sizes."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from kazmonitor.models import OldSlug, Visibility
 
 PUBLIC = Visibility.PUBLIC
 PAGE_SIZE = 25
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` matches (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``), so a
+    broad filter over hundreds of thousands of cases never waits on a full count. Past
+    the cap the page says "more than …" and asks for a narrower search."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 class PublishedDetailView(DetailView):

@@ -377,3 +377,19 @@ def test_source_links_are_only_web_addresses(client):
     assert 'href="https://web.archive.org/a"' in content
     assert "javascript:" not in content and "data:text" not in content
     assert "<li>Bad, IPHR" in content
+
+
+def test_a_very_broad_case_list_counts_only_up_to_the_cap(client, monkeypatch):
+    from kazmonitor.public_views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for _ in range(5):
+        CaseFactory(visibility=Visibility.PUBLIC)
+    response = client.get("/cases/")
+    assert response.status_code == 200
+    assert "More than 3 cases: narrow the search" in response.content.decode()
+    # Pages reach as far as the count does (cap + 1 rows: 400 full pages at the real cap).
+    assert len(response.context["object_list"]) == 4
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    assert "5 cases" in client.get("/cases/").content.decode()
