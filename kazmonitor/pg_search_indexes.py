@@ -3,7 +3,7 @@
 Django's ``contains`` on ``name_key`` is ``name_key::text LIKE '%key%'`` and
 ``icontains`` is ``UPPER(col::text) LIKE UPPER('%text%')``: a trigram GIN index
 (``pg_trgm``) on exactly that expression answers both without reading the table.
-The case full-text index is on the expression ``cases.models._full_text_match`` uses.
+The case full-text index is on the expression ``cases.models.case._full_text_match`` uses.
 
 Other databases (SQLite in development and tests) get nothing here and search by
 scanning, which is fine at their size. Where ``pg_trgm`` cannot be created (no

@@ -1,0 +1,190 @@
+"""Detentions and the court extensions of them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kazmonitor.dates import format_partial_date, normalize_partial_dates, require_order
+from kazmonitor.models import (
+    Certainty,
+    Documented,
+    VisibilityQuerySet,
+)
+
+from ._common import VISIBILITY_VALUES, precision_field
+from .assembly import Assembly
+from .case import Case
+from .legal import Facility
+
+
+class DetentionQuerySet(VisibilityQuerySet):
+    def in_custody_on(self, day: datetime.date) -> "DetentionQuerySet":
+        """Detentions that held the person on ``day``: started by then and not ended
+        before it. An open detention counts while it has no court extension or its last
+        extension runs to ``day`` or later; past that, the record has no news and does
+        not claim custody (see ``Detention.last_known_in_custody``)."""
+        last_extension = (
+            Extension.objects.filter(detention=models.OuterRef("pk"))
+            .order_by("-extended_until")
+            .values("extended_until")[:1]
+        )
+        open_and_current = Q(ended_on__isnull=True) & (Q(_last_until__isnull=True) | Q(_last_until__gte=day))
+        return self.alias(_last_until=models.Subquery(last_extension)).filter(
+            Q(started_on__lte=day), Q(ended_on__gte=day) | open_and_current
+        )
+
+
+class Detention(Documented):
+    class Kind(models.TextChoices):
+        APPREHENSION = "apprehension", _("apprehension")
+        ADMINISTRATIVE_ARREST = "admin_arrest", _("administrative arrest")
+        PRETRIAL = "pretrial", _("pre-trial detention")
+        HOUSE_ARREST = "house_arrest", _("house arrest")
+        IMPRISONMENT = "imprisonment", _("imprisonment")
+        PSYCHIATRIC = "psychiatric", _("psychiatric confinement")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="detentions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="detentions")
+    assembly = models.ForeignKey(Assembly, on_delete=models.SET_NULL, null=True, blank=True, related_name="detentions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRETRIAL)
+    started_on = models.DateField(_("start"))
+    started_on_precision = precision_field()
+    ended_on = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty while the person is held."))
+    ended_on_precision = precision_field()
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="detentions")
+    authority = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detentions_made",
+        verbose_name=_("authority"),
+        help_text=_("Who detained: police, National Security Committee …"),
+    )
+    release_reason = models.CharField(_("release reason"), max_length=300, blank=True)
+    ill_treatment_alleged = models.BooleanField(_("ill-treatment alleged"), default=False)
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices, default=Certainty.REPORTED)
+    description = models.CharField(_("public description"), max_length=500, blank=True)
+    internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="detentions")
+
+    objects = DetentionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = _("detention")
+        verbose_name_plural = _("detentions")
+        constraints = [
+            models.CheckConstraint(condition=Q(visibility__in=VISIBILITY_VALUES), name="detention_visibility_valid"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="detention_certainty_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="detention_end_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["started_on", "ended_on"], name="detention_period_idx"),
+            # in_custody_on(): open detentions are few; found without reading the ended ones.
+            models.Index(fields=["started_on"], condition=Q(ended_on__isnull=True), name="detention_open_idx"),
+            # in_custody_on(): "ended on or after the day, or still open" as one bitmap OR.
+            models.Index(fields=["ended_on"], name="detention_ended_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_kind_display()} from {self.started_display}"
+
+    @property
+    def started_display(self) -> str:
+        return format_partial_date(self.started_on, self.started_on_precision)
+
+    @property
+    def ended_display(self) -> str:
+        return format_partial_date(self.ended_on, self.ended_on_precision)
+
+    def clean(self):
+        super().clean()
+        require_order(self, "started_on", "ended_on", _("A detention cannot end before it began."))
+
+    def last_known_in_custody(self, today: datetime.date | None = None) -> datetime.date:
+        """The last day the record shows the person held: the end of an ended detention;
+        for an open one, today — unless a court extension ran out before today with no
+        news since, in which case the record proves custody only until that date."""
+        from django.utils import timezone
+
+        if self.ended_on:
+            return self.ended_on
+        today = today or timezone.localdate()
+        extensions = getattr(self, "visible_extensions", None)
+        if extensions is None:
+            extensions = self.extensions.all()
+        last_until = max((e.extended_until for e in extensions), default=None)
+        return last_until if last_until and last_until < today else today
+
+    def information_is_stale(self, today: datetime.date | None = None) -> bool:
+        """True when an open detention's last extension has run out with no news since."""
+        from django.utils import timezone
+
+        return not self.ended_on and self.last_known_in_custody(today) < (today or timezone.localdate())
+
+    def days_in_custody(self, today: datetime.date | None = None) -> int:
+        """Days held, counting the first and last day: in all once ended, so far while
+        open, and at least this many when the record's information has run out."""
+        return max((self.last_known_in_custody(today) - self.started_on).days + 1, 0)
+
+
+class Extension(models.Model):
+    """A court decision prolonging a detention."""
+
+    detention = models.ForeignKey(Detention, on_delete=models.CASCADE, related_name="extensions")
+    decided_on = models.DateField(_("decided on"))
+    decided_on_precision = precision_field()
+    extended_until = models.DateField(_("extended until"))
+    court = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions_decided",
+        limit_choices_to={"kind": "court"},
+    )
+    sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="extensions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        indexes = [
+            # in_custody_on(): the last extension of each open detention.
+            models.Index(fields=["detention", "-extended_until"], name="extension_last_until_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extended_until__gte=F("decided_on")), name="extension_until_after_decision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"extended on {self.decided_display} until {format_partial_date(self.extended_until)}"
+
+    @property
+    def decided_display(self) -> str:
+        return format_partial_date(self.decided_on, self.decided_on_precision)
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self)
+        require_order(self, "decided_on", "extended_until", _("A detention cannot be extended to before the decision."))
+        try:
+            started = self.detention.started_on
+        except Detention.DoesNotExist:
+            started = None
+        if started and self.decided_on and self.decided_on < started:
+            raise ValidationError({"decided_on": _("An extension cannot be decided before its detention began.")})
