@@ -144,9 +144,10 @@ class RelatedRowsMixin:
     prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related(*self.select_related).prefetch_related(*self.prefetch_related)
-        )
+        queryset = super().get_queryset(request)
+        if self.select_related:  # select_related() with no names would follow every foreign key
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.prefetch_related(*self.prefetch_related)
 
 
 class DocumentedTabularInline(

@@ -123,9 +123,13 @@ class LegalArticleFactory(DjangoModelFactory):
         model = LegalArticle
 
     code = factory.SubFactory(LegalCodeFactory)
-    number = factory.Sequence(lambda n: str(100 + n))
+    # Far above the real articles tests name (272, 274, 405, 488 …), so a sequence never
+    # collides with them however many articles a test worker has made before.
+    number = factory.Sequence(lambda n: str(10_000 + n))
     part = ""
-    slug = factory.LazyAttribute(lambda o: f"{o.code.slug}-{o.number}" + (f"-{o.part}" if o.part else ""))
+    slug = factory.LazyAttributeSequence(
+        lambda o, n: f"{o.code.slug}-{o.number}" + (f"-{o.part}" if o.part else "") + f"-{n}"
+    )
     title = factory.Sequence(lambda n: f"Offence {n}")
 
 
