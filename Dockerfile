@@ -12,7 +12,7 @@ RUN pip install -r requirements.txt
 COPY . .
 # collectstatic and compiling translations need settings but no secrets or database.
 RUN DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
- && (DEBUG=0 SECRET_KEY=build-only python manage.py compile_translations -v0 || true) \
+ && DEBUG=0 SECRET_KEY=build-only python manage.py compile_translations -v0 \
  && mkdir -p /app/media && chown kazmonitor /app/media
 USER kazmonitor
 EXPOSE 8000
