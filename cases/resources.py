@@ -4,7 +4,6 @@ so importing the same sheet twice changes nothing."""
 
 import re
 
-from django.db.models import Q
 from import_export import fields
 
 from kazmonitor.dates import DatePrecision, normalize_partial_date
@@ -128,11 +127,6 @@ class ExtensionsField(fields.Field):
         instance._sheet_extensions = self.parse(row[self.column_name], instance.started_on)
 
 
-def _first(queryset):
-    found = list(queryset[:2])
-    return found[0] if len(found) == 1 else None
-
-
 class CaseResource(RecordResource):
     required_columns = ("title",)
     slug = KeepIfBlankField(attribute="slug", column_name="slug", widget=TextWidget())
@@ -177,11 +171,7 @@ class CaseResource(RecordResource):
         import_order = fields
 
     def find_existing(self, row):
-        slug = TextWidget().clean(row.get("slug"))
-        if slug:
-            return Case.objects.filter(slug=slug).first()
-        title = TextWidget().clean(row.get("title"))
-        return _first(Case.objects.filter(title__iexact=title)) if title else None
+        return self.find_by_slug_or_name(row, "title")
 
 
 class ChargeResource(RecordResource):
@@ -378,15 +368,9 @@ class AssemblyResource(RecordResource):
         import_order = fields
 
     def find_existing(self, row):
-        slug = TextWidget().clean(row.get("slug"))
-        if slug:
-            return Assembly.objects.filter(slug=slug).first()
-        title = TextWidget().clean(row.get("title"))
-        if not title:
-            return None
         probe = Assembly()
         try:
             self.fields["held_on"].save(probe, row)
         except ValueError:
-            return None
-        return _first(Assembly.objects.filter(Q(title__iexact=title), held_on=probe.held_on))
+            return None  # reported as the held_on column's error
+        return self.find_by_slug_or_name(row, "title", held_on=probe.held_on)

@@ -320,6 +320,19 @@ class RecordResource(resources.ModelResource):
         """The record a row without a known stable id describes, or ``None``."""
         return None
 
+    def find_by_slug_or_name(self, row, name_field: str, **narrowing):
+        """The record with the row's slug; without a slug, the one record whose
+        ``name_field`` equals the row's (case-insensitively, within ``narrowing``) —
+        never a guess between several."""
+        model = self._meta.model
+        slug = TextWidget().clean(row.get("slug"))
+        if slug:
+            return model.objects.filter(slug=slug).first()
+        name = TextWidget().clean(row.get(name_field))
+        if not name:
+            return None
+        return only_match(model.objects.filter(**{f"{name_field}__iexact": name}, **narrowing))
+
     def init_instance(self, row=None):
         instance = super().init_instance(row)
         instance.visibility = Visibility.INTERNAL
@@ -402,3 +415,9 @@ def list_field(name: str, model, **kwargs) -> fields.Field:
 
 def sources_field(model) -> fields.Field:
     return fields.Field(attribute="sources", column_name="sources", widget=SourceListWidget(model))
+
+
+def only_match(queryset):
+    """The single record of ``queryset``, or ``None`` when there are none or several."""
+    found = list(queryset[:2])
+    return found[0] if len(found) == 1 else None

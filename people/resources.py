@@ -186,9 +186,4 @@ class OrganizationResource(RecordResource):
         import_order = fields
 
     def find_existing(self, row):
-        slug = TextWidget().clean(row.get("slug"))
-        if slug:
-            return Organization.objects.filter(slug=slug).first()
-        name = TextWidget().clean(row.get("name"))
-        found = list(Organization.objects.filter(name__iexact=name)[:2]) if name else []
-        return found[0] if len(found) == 1 else None
+        return self.find_by_slug_or_name(row, "name")
