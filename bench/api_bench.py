@@ -15,18 +15,15 @@ Options: ``--scale`` (0.015 ≈ 3,000 cases), ``--requests`` per scenario, ``--t
 import argparse
 import http.client
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, ROOT, free_port, percentile, start_gunicorn, stop
+
 ENV = {
     **os.environ,
     "DEBUG": "0",
@@ -92,43 +89,6 @@ else:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    command = [
-        str(Path(PYTHON).with_name("gunicorn")),
-        "kazmonitor.wsgi",
-        "--workers=2",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=ENV, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-
-
 def drive(port: int, paths: list[str], headers: dict, total: int, threads: int) -> tuple[float, list[float]]:
     """``total`` GETs, cycling through ``paths``, over ``threads`` keep-alive connections."""
     latencies: list[float] = []
@@ -158,11 +118,6 @@ def drive(port: int, paths: list[str], headers: dict, total: int, threads: int) 
     for thread in workers:
         thread.join()
     return len(latencies) / (time.perf_counter() - started), latencies
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:
@@ -208,7 +163,7 @@ def main() -> None:
 
 def run(scenarios, args) -> list[tuple[str, float, float, float]]:
     port = free_port()
-    server = start_gunicorn(port)
+    server = start_gunicorn(ENV, port, "--timeout=60", wait=30)
     try:
         results = []
         for name, paths, headers in scenarios:

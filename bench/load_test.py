@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import psycopg
 import requests
+from common import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -219,11 +220,6 @@ def manage(env, *args, capture=False):
     if result.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 def main():

@@ -22,8 +22,6 @@ import http.client
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,8 +30,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, ROOT, free_port, start_gunicorn, stop
+
 BASE_ENV = {
     **os.environ,
     "DEBUG": "0",
@@ -111,12 +109,6 @@ SCENARIOS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def prepare(env: dict) -> dict:
     paths = {name: path for name, (path, _search, _threads) in SCENARIOS.items()}
     for name, path in paths.items():  # one sample record for the in-process query count
@@ -138,39 +130,6 @@ def prepare(env: dict) -> dict:
     if result.returncode or not lines:
         sys.exit(f"preparing the sample failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return json.loads(lines[-1][6:])
-
-
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
-    command = [
-        str(Path(PYTHON).with_name("gunicorn")),
-        "kazmonitor.wsgi",
-        "--workers=2",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-        "--timeout=300",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    stop(server)
-    sys.exit("gunicorn did not answer /healthz within 60 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)
 
 
 def workers_of(master: int) -> list[int]:
@@ -284,7 +243,7 @@ def measure(label: str, url: str, args) -> dict:
         flush=True,
     )
     port = free_port()
-    server = start_gunicorn(env, port)
+    server = start_gunicorn(env, port, "--timeout=300")
     results = {}
     try:
         workers = workers_of(server.pid)
