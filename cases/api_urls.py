@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cases import api as cases_api
+from kazmonitor.api.views import StatusView
 from people import api as people_api
 
 app_name = "api"
@@ -40,5 +41,6 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    path("status/", StatusView.as_view(), name="status"),
     path("", include(router.urls)),
 ]

@@ -5,7 +5,6 @@ downloadable as CSV."""
 import csv
 import datetime
 import io
-import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -17,13 +16,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kazmonitor import generation
 from kazmonitor.dates import DatePrecision, format_partial_date
 from kazmonitor.models import Location, Visibility
 
 from .models import Assembly, Case, Charge, Detention, LegalArticle, Sentence
 
 PUBLIC = Visibility.PUBLIC
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -173,16 +172,7 @@ COUNTED_MODELS += ("cases.LegalArticle", "people.Person", "kazmonitor.Location")
 
 
 def _bump() -> None:
-    """Raise the generation; a cache that fails (no cache table yet, Redis down) must
-    never fail the save that triggered it, nor poison its transaction (savepoint)."""
-    try:
-        with transaction.atomic():
-            try:
-                cache.incr(GENERATION_KEY)
-            except ValueError:
-                cache.set(GENERATION_KEY, 1, None)
-    except Exception:  # noqa: BLE001 — the figures then refresh within CACHE_SECONDS
-        logger.warning("could not invalidate the statistics cache", exc_info=True)
+    generation.bump(GENERATION_KEY)  # the figures then refresh within CACHE_SECONDS if it fails
 
 
 def invalidate(**kwargs) -> None:

@@ -15,6 +15,10 @@ class KazmonitorConfig(AppConfig):
 
         tombstones.connect()
 
+        from kazmonitor import generation
+
+        generation.connect()
+
 
 def _sync_groups(sender, apps=None, **kwargs):
     # A database flush (live-server tests) sends post_migrate without ``apps``:

@@ -39,6 +39,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from kazmonitor import generation
 from kazmonitor.api.ids import masked_uuid
 from kazmonitor.models import Visibility
 
@@ -460,6 +461,7 @@ def import_records(payload: dict) -> dict[str, int]:
     with _timestamps_as_given():
         for spec in SPECS:
             importer.load(spec, records.get(spec.label, []))
+    generation.changed()  # bulk inserts send no signals: nothing cached from before stays
     return importer.counts
 
 

@@ -257,6 +257,9 @@ API_RATE_LIMITS = {
     "public": env_int("API_RATE_PUBLIC", 600),
     "partners": env_int("API_RATE_PARTNERS", 1200),
 }
+# How long a built API response is kept in the cache (seconds; 0: never). Every change
+# to the records makes all kept responses stale at once (kazmonitor/api/cache.py).
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
 # Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
 # stable: changing it changes those ids for partners' mirrors.
 API_PSEUDONYM_SECRET = env_str("API_PSEUDONYM_SECRET")

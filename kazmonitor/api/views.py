@@ -4,10 +4,13 @@ stable id or slug, streamed CSV lists, JSON errors."""
 import re
 
 from django.http import Http404
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from kazmonitor.api import cache as response_cache
 from kazmonitor.api.csv import stream_csv
 from kazmonitor.api.ids import parse_uuid
 from kazmonitor.api.levels import api_level
@@ -55,20 +58,51 @@ class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise Http404
         return obj
 
+    _cache_key = None
+
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             queryset = self.filter_queryset(self.get_queryset())
             serializer = self.get_serializer_class()(context=self.get_serializer_context())
             return stream_csv(serializer, queryset, self.csv_name)
-        return super().list(request, *args, **kwargs)
+        return self.from_cache(request) or super().list(request, *args, **kwargs)
+
+    def from_cache(self, request):
+        """A kept response for this request, if any; else note where to keep the new one."""
+        if not response_cache.enabled(request):
+            return None
+        self._cache_key = response_cache.response_key(request, self.level, request.accepted_media_type)
+        return response_cache.cached_response(self._cache_key)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response, Response) and response.status_code >= 400:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
+        elif self._cache_key and isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            response_cache.keep(self._cache_key, response)
         return response
 
 
 class ApiViewSet(mixins.RetrieveModelMixin, ApiListViewSet):
     """A read-only list and detail (writes answer 405)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.from_cache(request) or super().retrieve(request, *args, **kwargs)
+
+
+class StatusView(APIView):
+    """Whether the API answers, and at which level your key reads (``public`` without
+    a key). Touches no records: the cheapest request there is, through the same
+    authentication, rate limit and rendering as every other endpoint."""
+
+    @extend_schema(
+        responses=inline_serializer("Status", {"status": serializers.CharField(), "level": serializers.CharField()})
+    )
+    def get(self, request):
+        return Response({"status": "ok", "level": self.level_name(request)})
+
+    @staticmethod
+    def level_name(request) -> str:
+        return api_level(request).name.lower()

@@ -1,0 +1,63 @@
+"""Responses kept in the shared cache, so that a page many partners read (or a mirror
+re-reads) is built once per change of the data instead of once per request.
+
+Only successful JSON ``GET`` responses of the lists and details are kept, after the
+key was checked and the rate limit counted (a hit still counts against the limit).
+Searches (``q=``) are never kept: whether a response comes from the cache shows in
+its timing, and what others searched for is nobody's business.
+The cache key holds everything the response depends on: the content generation
+(``kazmonitor.generation``: raised by every save, delete or withdrawal, so a
+withdrawn record is gone from the next response), the reader's level, the full URL
+(host, path and query), the media type, the language and the date (detentions count
+days to today). ``API_CACHE_SECONDS`` bounds how long an entry lives; 0 turns the
+cache off."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from kazmonitor import generation
+
+# Larger responses (pages of 500 detailed rows) are rebuilt rather than kept.
+MAX_BYTES = 2_000_000
+_KEPT_HEADERS = ("Content-Type", "Link")
+
+
+def response_key(request, level: int, media_type: str) -> str:
+    parts = [
+        str(generation.current()),
+        str(int(level)),
+        media_type,
+        get_language() or "",
+        timezone.localdate().isoformat(),
+        request.build_absolute_uri(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"api-response:{digest}"
+
+
+def enabled(request) -> bool:
+    return bool(settings.API_CACHE_SECONDS) and request.method == "GET" and "q" not in request.GET
+
+
+def cached_response(key: str) -> HttpResponse | None:
+    found = cache.get(key)
+    if found is None:
+        return None
+    content, headers = found
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def keep(key: str, response) -> None:
+    """Keep a rendered successful response (``response.render()`` was called)."""
+    if response.status_code != 200 or len(response.content) > MAX_BYTES:
+        return
+    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+    cache.set(key, (response.content, headers), settings.API_CACHE_SECONDS)
