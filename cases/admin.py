@@ -13,7 +13,8 @@ from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kazmonitor.admin import DocumentedAdmin, DocumentedStackedInline, DocumentedTabularInline
+from kazmonitor.admin import DocumentedAdmin, DocumentedStackedInline, DocumentedTabularInline, RelatedRowsMixin
+from kazmonitor.admin_autocomplete import LoadedChoicesForm, PrefetchedRowsFormSet
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from kazmonitor.models import Visibility
 from people.admin import CrossScriptSearchMixin
@@ -83,7 +84,6 @@ class ParticipantInline(DocumentedTabularInline):
     model = Participant
     fields = ["person", "role", "note", "visibility"]
     autocomplete_fields = ["person"]
-    select_related = ("person",)
 
 
 class ChargeInline(DocumentedStackedInline):
@@ -98,8 +98,7 @@ class ChargeInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["defendant", "article", "sources"]
-    select_related = ("defendant", "article__code")
-    prefetch_related = ("sources",)
+    select_related = ("article__code",)  # the article's label names its code
 
 
 class SentenceInline(DocumentedStackedInline):
@@ -117,18 +116,16 @@ class SentenceInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["defendant", "court", "replaces", "sources"]
-    select_related = ("defendant",)
-    prefetch_related = ("sources",)
+    select_related = ("replaces__defendant",)  # the replaced sentence's label names its defendant
 
 
-class ExtensionInline(nested_admin.NestedTabularInline):
+class ExtensionInline(RelatedRowsMixin, nested_admin.NestedTabularInline):
     model = Extension
+    form = LoadedChoicesForm
+    formset = PrefetchedRowsFormSet  # on the case page, read from the detentions' prefetched rows
     extra = 0
     fields = ["decided_on", "decided_on_precision", "extended_until", "court", "sources"]
     autocomplete_fields = ["court", "sources"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sources")
 
 
 class DetentionInline(DocumentedStackedInline):
@@ -149,8 +146,6 @@ class DetentionInline(DocumentedStackedInline):
     ]
     autocomplete_fields = ["person", "facility", "authority", "assembly", "sources"]
     inlines = [ExtensionInline]
-    select_related = ("person",)
-    prefetch_related = ("sources",)
 
 
 class EventInline(DocumentedStackedInline):
@@ -165,7 +160,6 @@ class EventInline(DocumentedStackedInline):
         "visibility",
     ]
     autocomplete_fields = ["person", "sources"]
-    prefetch_related = ("sources",)
 
 
 @admin.register(LegalCode)
