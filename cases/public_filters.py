@@ -5,6 +5,9 @@ import uuid
 
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kazmonitor.models import Location, Tag, Visibility
@@ -24,8 +27,41 @@ ACTIVE = "active"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class QuickSelect(forms.Select):
+    """Django's ``Select`` with its options written in Python. Django renders two
+    templates per option; at about a hundred options the filter form cost ~25 ms of
+    every case list page (docs/performance.md). Same HTML, same attributes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+class ListedChoices(ModelChoiceIterator):
+    """The choices in one plain query; Django's iterator opens a server-side cursor
+    (three round trips on PostgreSQL) for a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class SlugChoiceField(forms.ModelChoiceField):
     """A choice addressed by slug in the URL, labelled in the active language."""
+
+    iterator = ListedChoices
+    widget = QuickSelect
 
     def __init__(self, queryset, label_from=str, **kwargs):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
@@ -36,16 +72,22 @@ class SlugChoiceField(forms.ModelChoiceField):
         return self.label_from(obj)
 
 
+# What an article's label reads (not its text in four languages).
+ARTICLE_LABEL = ("slug", "number", "part", "language", "title", "title_en", "title_ru", "title_kk", "code__short_name")
+
+
 def _article_label(article: LegalArticle) -> str:
     return f"{article.code.short_name} {article.label} — {article.translated('title')}"
 
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     article = SlugChoiceField(
-        LegalArticle.objects.select_related("code"), label_from=_article_label, label=_("Article")
+        LegalArticle.objects.select_related("code").only(*ARTICLE_LABEL),
+        label_from=_article_label,
+        label=_("Article"),
     )
     region = SlugChoiceField(
         Location.objects.filter(kind__in=[Location.Kind.REGION, Location.Kind.CITY]).order_by("name"),
@@ -53,7 +95,7 @@ class CaseFilterForm(forms.Form):
         label=_("Region or city"),
     )
     tag = SlugChoiceField(Tag.objects.all(), label=_("Tag"))
-    freedom = forms.ChoiceField(label=_("Freedom affected"), required=False)
+    freedom = forms.ChoiceField(label=_("Freedom affected"), required=False, widget=QuickSelect)
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE_INPUT)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE_INPUT)
     person = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -148,17 +190,31 @@ def search_cases(text: str) -> Q:
     return Q(pk__in=Case.objects.search(text, level=PUBLIC).values("pk"))
 
 
+# What a row of a case list (templates/includes/case_rows.html) reads, and nothing more:
+# persons and articles carry long texts (biographies, article text in four languages)
+# that a row never shows; loading them was most of the cost of a row.
+ROW_PERSON = ("person__uuid", "person__slug", "person__name", "person__name_latin", "person__identity_protected")
+ROW_ARTICLE = ("article__slug", "article__number", "article__part", "article__code__short_name")
+CASE_LONG_TEXTS = ("summary", "summary_en", "summary_ru", "summary_kk", "internal_notes")
+
+
 def case_list_prefetches() -> list:
     """What a case row shows: its published defendants and the articles they face."""
     return [
         Prefetch(
             "participants",
-            queryset=public_participants().select_related("person").order_by("role", "person__name_latin", "pk"),
+            queryset=public_participants()
+            .select_related("person")
+            .only("case", "role", "person", *ROW_PERSON, "person__pseudonym")
+            .order_by("role", "person__name_latin", "pk"),
             to_attr="visible_participants",
         ),
         Prefetch(
             "charges",
-            queryset=public_charges().select_related("article__code").order_by("article__number", "pk"),
+            queryset=public_charges()
+            .select_related("article__code")
+            .only("case", "article", *ROW_ARTICLE)
+            .order_by("article__number", "pk"),
             to_attr="visible_charges",
         ),
     ]
@@ -168,6 +224,7 @@ def public_cases() -> QuerySet:
     return (
         Case.objects.visible_to(PUBLIC)
         .select_related("location")
+        .defer(*CASE_LONG_TEXTS)
         .prefetch_related(*case_list_prefetches())
         .order_by("-opened_on", "title", "pk")
     )

@@ -1,0 +1,73 @@
+"""The public case list and search stay cheap as the data grows: the capped count
+sorts nothing, rows load only what they show, and the filter form renders as before."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case, Participant
+from kazmonitor.models import Visibility
+from tests.factories import CaseFactory, ChargeFactory, LocationFactory, ParticipantFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_capped_count_of_the_case_list_sorts_nothing(client):
+    CaseFactory(kind=Case.Kind.CRIMINAL, status=Case.Status.TRIAL)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/cases/", {"kind": "criminal", "status": "active"})
+
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert response.status_code == 200
+    assert "1 case" in response.content.decode()
+    assert len(counts) == 1
+    assert "ORDER BY" not in counts[0]
+    assert "LIMIT 10001" in counts[0]
+
+
+def test_case_rows_never_load_biographies_notes_or_contacts(client):
+    person = PersonFactory(name_latin="Aigul Serik", biography="Long biography", internal_notes="secret")
+    case = CaseFactory(title="A case", summary="A summary", internal_notes="case secret")
+    ParticipantFactory(case=case, person=person)
+    ChargeFactory(case=case, defendant=person)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/cases/").content.decode()
+
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "Aigul Serik" in page
+    for column in ('"biography"', '"internal_notes"', '"contacts"', '"summary"', '"text"'):
+        assert column not in sql
+
+
+def test_case_rows_show_kind_status_and_roles_in_the_reader_language(client):
+    case = CaseFactory(title="A case", kind=Case.Kind.ADMINISTRATIVE, status=Case.Status.APPEAL)
+    ParticipantFactory(case=case, person=PersonFactory(name_latin="Aigul Serik"), role=Participant.Role.LAWYER)
+
+    english = client.get("/cases/").content.decode()
+    russian = client.get("/ru/cases/").content.decode()
+
+    assert "Administrative · appeal" in english
+    assert "(lawyer)" in english
+    assert "(lawyer)" not in russian  # translated, not the stored value
+    assert "(адвокат)" in russian
+
+
+def test_the_filter_form_keeps_the_chosen_values_selected(client):
+    LocationFactory(name="Almaty", slug="almaty", kind="city")
+
+    page = client.get("/cases/", {"kind": "civil", "status": "active", "region": "almaty"}).content.decode()
+
+    assert '<select name="kind" id="id_kind"><option value="">any</option>' in page
+    assert '<option value="civil" selected>civil</option>' in page
+    assert '<option value="active" selected>' in page
+    assert '<option value="almaty" selected>Almaty</option>' in page
+    assert '<option value="criminal">criminal</option>' in page
+
+
+def test_a_hidden_case_is_not_counted(client):
+    CaseFactory(kind=Case.Kind.CIVIL)
+    CaseFactory(kind=Case.Kind.CIVIL, visibility=Visibility.PARTNERS)
+
+    assert "1 case" in client.get("/cases/", {"kind": "civil"}).content.decode()
