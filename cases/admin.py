@@ -20,6 +20,7 @@ from kazmonitor.models import Visibility
 from people.admin import CrossScriptSearchMixin
 from people.models import Person
 
+from .admin_filters import HeldFilter
 from .admin_updates import draft_update_view
 from .models import (
     Assembly,
@@ -285,6 +286,7 @@ class DetentionAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, Documented
         "kind",
         "certainty",
         "ill_treatment_alleged",
+        HeldFilter,
         ("started_on", admin.DateFieldListFilter),
         ("ended_on", admin.EmptyFieldListFilter),
     ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split
 
+from cases.admin_filters import HeldFilter
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from kazmonitor.search import name_key
@@ -61,6 +62,7 @@ class PersonAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, Document
     list_filter = [
         "visibility",
         "identity_protected",
+        HeldFilter,
         "roles",
         "gender",
         ("location", admin.RelatedOnlyFieldListFilter),
