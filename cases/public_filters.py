@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kazmonitor.models import Location, Tag, Visibility
+from kazmonitor.search import among
 from kazmonitor.templatetags.site import place
 from people.models import Organization, Person
 
@@ -187,7 +188,8 @@ def search_cases(text: str) -> Q:
     """Cases whose title or summary (in any language) contains ``text``, or that name a
     published person matching it in any script (protected persons only by pseudonym).
     ``Case.objects.search`` unites indexed lookups (docs/performance.md)."""
-    return Q(pk__in=Case.objects.search(text, level=PUBLIC).values("pk"))
+    ids = Case.objects.search_ids(text, level=PUBLIC)
+    return among("pk", ids) if ids is not None else Q(pk__in=[])
 
 
 # What a row of a case list (templates/includes/case_rows.html) reads, and nothing more:

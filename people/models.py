@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from kazmonitor.dates import DatePrecision, format_partial_date, require_order
 from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
-from kazmonitor.search import name_key
+from kazmonitor.search import among, name_key
 
 VISIBILITY_VALUES = [0, 10, 20]
 PRECISIONS = DatePrecision.values
@@ -33,7 +33,8 @@ class Role(models.Model):
 
 class PersonQuerySet(VisibilityQuerySet):
     def search(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
-        """Persons whose name, transliteration or any alias matches ``text`` in any script.
+        """Persons whose name, transliteration or any alias matches ``text`` in any script,
+        best match first (``_search_rank``), then by name.
 
         Protected identities match only by their pseudonym, unless ``reveal_protected``
         (staff in the admin)."""
@@ -41,10 +42,23 @@ class PersonQuerySet(VisibilityQuerySet):
         if not key:
             return self.none()
         named = {} if reveal_protected else {"identity_protected": False}
+        return (
+            self.matching(text, reveal_protected=reveal_protected)
+            .alias(search_rank=self._search_rank(key, named))
+            .order_by("search_rank", "name_latin", "name", "pk")
+        )
+
+    def matching(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
+        """The persons ``search`` finds, unranked: for use inside another query (the
+        cases that name them), where an order would only cost."""
+        key = name_key(text)
+        if not key:
+            return self.none()
+        named = {} if reveal_protected else {"identity_protected": False}
         persons = self.model.objects.order_by()
         # One indexed lookup per name column (trigram GIN indexes on PostgreSQL), united:
         # an OR across the alias join would make the database scan both tables.
-        matching = (
+        ids = (
             persons.filter(name_key__contains=key, **named)
             .values("pk")
             .union(
@@ -54,11 +68,7 @@ class PersonQuerySet(VisibilityQuerySet):
                 persons.filter(identity_protected=True, pseudonym_key__contains=key).values("pk"),
             )
         )
-        return (
-            self.filter(pk__in=matching)
-            .alias(search_rank=self._search_rank(key, named))
-            .order_by("search_rank", "name_latin", "name", "pk")
-        )
+        return self.filter(among("pk", ids))
 
     def _search_rank(self, key: str, named: dict) -> models.Case:
         """0: a name equals ``key``; 1: a name starts with it; 2: a word in a name starts

@@ -71,3 +71,46 @@ def test_a_hidden_case_is_not_counted(client):
     CaseFactory(kind=Case.Kind.CIVIL, visibility=Visibility.PARTNERS)
 
     assert "1 case" in client.get("/cases/", {"kind": "civil"}).content.decode()
+
+
+def test_search_ids_are_fetched_by_index_on_postgresql_and_with_in_elsewhere():
+    from people.models import Person
+
+    persons = str(Person.objects.visible_to(Visibility.PUBLIC).search("mamai").query)
+    cases = str(Case.objects.visible_to(Visibility.PUBLIC).search("mamai", level=Visibility.PUBLIC).query)
+
+    if connection.vendor == "postgresql":
+        assert '"people_person"."id" = ANY(ARRAY(' in persons
+        assert '"cases_case"."id" = ANY(ARRAY(' in cases
+        assert '"person_id" = ANY(ARRAY(' in cases  # the participants of the matching persons
+    else:
+        assert '"people_person"."id" IN (' in persons
+        assert '"cases_case"."id" IN (' in cases
+
+
+def test_the_search_page_finds_a_case_by_a_name_in_the_other_script_and_ranks_the_exact_name_first(client):
+    longer = PersonFactory(name="Жанболат Мамайұлы", name_latin="Zhanbolat Mamaiuly")
+    exact = PersonFactory(name="Жанболат Мамай", name_latin="")
+    case = CaseFactory(title="Trial of a journalist")
+    ParticipantFactory(case=case, person=exact)
+    CaseFactory(title="Unrelated")
+
+    response = client.get("/search/", {"q": "Zhanbolat Mamay"})
+
+    assert [person.pk for person in response.context["results"]["persons"]] == [exact.pk, longer.pk]
+    assert [found.pk for found in response.context["results"]["cases"]] == [case.pk]
+
+
+def test_the_case_list_search_counts_and_shows_only_public_matches(client):
+    person = PersonFactory(name="Бейбит Даулетов", name_latin="Beibit Dauletov")
+    shown = CaseFactory(title="Shown")
+    ParticipantFactory(case=shown, person=person)
+    hidden = CaseFactory(title="Hidden", visibility=Visibility.INTERNAL)
+    ParticipantFactory(case=hidden, person=person)
+    hidden_role = CaseFactory(title="Hidden participation")
+    ParticipantFactory(case=hidden_role, person=person, visibility=Visibility.INTERNAL)
+
+    response = client.get("/cases/", {"q": "Dauletov"})
+
+    assert [case.title for case in response.context["object_list"]] == ["Shown"]
+    assert "1 case" in response.content.decode()

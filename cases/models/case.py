@@ -16,6 +16,7 @@ from kazmonitor.models import (
     VisibilityQuerySet,
     translations,
 )
+from kazmonitor.search import among
 
 from ._common import VISIBILITY_VALUES, precision_field
 from .legal import LegalArticle
@@ -35,7 +36,15 @@ class CaseQuerySet(VisibilityQuerySet):
         (protected persons only by pseudonym, unless ``reveal_protected``: staff in the
         admin). On PostgreSQL also cases whose title and
         summary hold all the words of ``text`` in any order (full-text, ``simple``
-        configuration, so any language).
+        configuration, so any language)."""
+        ids = Case.objects.search_ids(text, level=level, fields=fields, reveal_protected=reveal_protected)
+        return self.filter(among("pk", ids)) if ids is not None else self.none()
+
+    def search_ids(
+        self, text: str, *, level: int, fields: tuple[str, ...] = CASE_TEXT_FIELDS, reveal_protected: bool = False
+    ) -> "models.QuerySet | None":
+        """The ids of the cases ``search`` finds (None for a blank ``text``), for
+        ``among("pk", …)`` in a larger query.
 
         Each branch is one indexed lookup (trigram and full-text GIN indexes on
         PostgreSQL), united into one set of ids: an ``OR`` of them would make the database
@@ -46,15 +55,17 @@ class CaseQuerySet(VisibilityQuerySet):
 
         text = text.strip()
         if not text:
-            return self.none()
+            return None
         cases = Case.objects.order_by()
         branches = [cases.filter(**{f"{field}__icontains": text}).values("pk") for field in fields]
         branches.append(cases.filter(case_number__iexact=text).values("pk"))
         if connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
             branches.append(cases.filter(_full_text_match(text)).values("pk"))
-        persons = Person.objects.visible_to(level).search(text, reveal_protected=reveal_protected)
-        branches.append(Participant.objects.visible_to(level).filter(person__in=persons).values("case_id"))
-        return self.filter(pk__in=branches[0].union(*branches[1:]))
+        persons = Person.objects.visible_to(level).matching(text, reveal_protected=reveal_protected).values("pk")
+        branches.append(
+            Participant.objects.order_by().visible_to(level).filter(among("person", persons)).values("case_id")
+        )
+        return branches[0].union(*branches[1:])
 
 
 def _full_text_match(text: str) -> models.Func:
