@@ -18,6 +18,7 @@ from kazmonitor.admin_autocomplete import LoadedAutocompleteAdminMixin, LoadedCh
 from kazmonitor.groups import PUBLISH_PERMISSION
 from kazmonitor.locking import VersionedForm, VersionedInlineForm, with_version_field
 from kazmonitor.models import Location, OldSlug, Source, StaleRecordError, Tag, Tombstone
+from kazmonitor.public_views import CappedPaginator
 from kazmonitor.uploads import random_name, validate_document
 
 logger = logging.getLogger(__name__)
@@ -50,11 +51,21 @@ class SafeChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class CappedCountPaginator(CappedPaginator):
+    """Admin lists (and the autocompletes, which page through the same paginator) count
+    at most ``cap`` matches: on a table of 500,000 rows the count no longer dominates
+    the page. Past the cap the list says "more than" (templates/admin/pagination.html)
+    and offers its first ``cap`` rows; filters and search narrow it."""
+
+    cap = 10_000
+
+
 class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     """Base for every documented record: visibility guard, history with revert, no
     full-table COUNT on big changelists, old slugs kept for redirects."""
 
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_per_page = 50
     save_on_top = True
     form = VersionedForm
