@@ -294,6 +294,9 @@ class DetentionAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, Documented
     search_fields = PERSON_SEARCH + ["case__title", "facility__name"]
     autocomplete_fields = ["person", "case", "assembly", "facility", "authority", "sources"]
     date_hierarchy = "started_on"
+    # Newest first: the open detentions the "in custody" filter looks for are mostly
+    # recent, so its page is found after a few index entries, not past 100,000 old ones.
+    ordering = ["-started_on", "-pk"]
     inlines = [ExtensionInline]
 
 
@@ -340,3 +343,5 @@ class ParticipantAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmi
     list_select_related = ["person", "case"]
     search_fields = PERSON_SEARCH + ["case__title"]
     autocomplete_fields = ["case", "person"]
+    # Newest first by key; the model's order (role, person's name) sorts all 450,000 rows (4 s).
+    ordering = ["-pk"]
