@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DataError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from kazmonitor.admin_autocomplete import LoadedAutocompleteAdminMixin, LoadedChoicesFormMixin
+from kazmonitor.admin_autocomplete import CappedRowsFormSet, LoadedAutocompleteAdminMixin, LoadedChoicesFormMixin
 from kazmonitor.groups import PUBLISH_PERMISSION
 from kazmonitor.locking import VersionedForm, VersionedInlineForm, with_version_field
 from kazmonitor.models import Location, OldSlug, Source, StaleRecordError, Tag, Tombstone
@@ -115,6 +116,31 @@ class DocumentedAdmin(VisibilityReadOnlyMixin, SimpleHistoryAdmin, nested_admin.
             for obj in queryset
         ]
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        for inline_formset in context.get("inline_admin_formsets", []):
+            formset = inline_formset.formset
+            if getattr(formset, "more_rows", False):
+                self._say_where_all_rows_are(request, formset, context["original"])
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def _say_where_all_rows_are(self, request, formset, obj):
+        opts = formset.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)
+        messages.info(
+            request,
+            format_html(
+                "Only the first {} {} are shown below (a longer page would take long to open): "
+                '<a href="{}?{}__id__exact={}">all {} of this {}</a>.',
+                formset.max_rows,
+                opts.verbose_name_plural,
+                url,
+                formset.fk.name,
+                obj.pk,
+                opts.verbose_name_plural,
+                self.opts.verbose_name,
+            ),
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request.reverting_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -169,15 +195,28 @@ class RelatedRowsMixin(LoadedAutocompleteAdminMixin):
         return queryset.prefetch_related(*self.prefetch_related, *prefetched)
 
 
+class CappedRowsMixin:
+    """An inline shows its first ``max_rows`` rows; the record's page then says where
+    all of them are (``DocumentedAdmin.render_change_form``)."""
+
+    formset = CappedRowsFormSet
+    max_rows = 10
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.max_rows = self.max_rows
+        return formset
+
+
 class DocumentedTabularInline(
-    RelatedRowsMixin, VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedTabularInline
+    CappedRowsMixin, RelatedRowsMixin, VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedTabularInline
 ):
     extra = 0
     show_change_link = True
 
 
 class DocumentedStackedInline(
-    RelatedRowsMixin, VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedStackedInline
+    CappedRowsMixin, RelatedRowsMixin, VersionedInlineMixin, VisibilityReadOnlyMixin, nested_admin.NestedStackedInline
 ):
     extra = 0
     show_change_link = True

@@ -1,6 +1,7 @@
 """A case with many facts opens in the admin at a cost that does not grow with its rows:
 every inline autocomplete shows its selected person, article, court, facility, assembly
-and sources from the rows already loaded, not with a query of its own."""
+and sources from the rows already loaded, not with a query of its own; and each inline
+shows its first ten rows, with a link to all of them."""
 
 from http import HTTPStatus
 
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.admin_pages import page_data
 from tests.factories import (
     AssemblyFactory,
     CaseFactory,
@@ -90,3 +92,34 @@ def test_a_court_field_leaves_out_an_organization_that_is_not_a_court(editor_cli
     page, _ = _change_page(editor_client, case)
 
     assert "Ministry of Information" not in page
+
+
+def test_a_case_with_many_participants_shows_the_first_rows_and_links_to_all(editor_client):
+    case = CaseFactory()
+    for number in range(12):
+        ParticipantFactory(case=case, person__name=f"Defendant {number:02}", role="defendant")
+
+    page, _ = _change_page(editor_client, case)
+
+    shown = {f"Defendant {number:02}" for number in range(12) if f"Defendant {number:02}" in page}
+    assert len(shown) == 10
+    link = f"/admin/cases/participant/?case__id__exact={case.pk}"
+    assert f'<a href="{link}">all participants of this case</a>' in page
+    listing = editor_client.get(link)
+    assert listing.status_code == HTTPStatus.OK
+    assert all(f"Defendant {number:02}" in listing.content.decode() for number in range(12))
+
+
+def test_saving_a_case_page_with_rows_left_out_keeps_those_rows(editor_client):
+    case = CaseFactory()
+    for number in range(12):
+        ParticipantFactory(case=case, person__name=f"Defendant {number:02}")
+    response = editor_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    data = page_data(response)
+    data["title"] = "Renamed case"
+
+    saved = editor_client.post(reverse("admin:cases_case_change", args=[case.pk]), data)
+
+    assert saved.status_code == HTTPStatus.FOUND, saved.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.title == "Renamed case" and case.participants.count() == 12
