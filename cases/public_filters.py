@@ -4,7 +4,7 @@ combine, survive in the URL and report bad values instead of failing."""
 import uuid
 
 from django import forms
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -201,7 +201,8 @@ CASE_LONG_TEXTS = ("summary", "summary_en", "summary_ru", "summary_kk", "interna
 
 
 def case_list_prefetches() -> list:
-    """What a case row shows: its published defendants and the articles they face."""
+    """What a case row shows: its published defendants and the articles they face
+    (``article_charges``: one charge per article)."""
     return [
         Prefetch(
             "participants",
@@ -213,13 +214,20 @@ def case_list_prefetches() -> list:
         ),
         Prefetch(
             "charges",
-            queryset=public_charges()
+            queryset=first_charge_per_article()
             .select_related("article__code")
             .only("case", "article", *ROW_ARTICLE)
             .order_by("article__number", "pk"),
-            to_attr="visible_charges",
+            to_attr="article_charges",
         ),
     ]
+
+
+def first_charge_per_article() -> QuerySet:
+    """The first published charge of each article in a case: a row lists the articles
+    once each, and a mass trial charges a hundred defendants under the same three."""
+    earlier = public_charges().filter(case=OuterRef("case"), article=OuterRef("article"), pk__lt=OuterRef("pk"))
+    return public_charges().filter(~Exists(earlier))
 
 
 def public_cases() -> QuerySet:

@@ -114,3 +114,25 @@ def test_the_case_list_search_counts_and_shows_only_public_matches(client):
 
     assert [case.title for case in response.context["object_list"]] == ["Shown"]
     assert "1 case" in response.content.decode()
+
+
+def test_a_case_row_names_each_published_article_once_however_many_charge_it(client):
+    from tests.factories import LegalArticleFactory
+
+    riots, calls, hidden_only = (LegalArticleFactory(number=n) for n in ("272", "174", "405"))
+    case = CaseFactory(title="Mass trial")
+    for _ in range(3):
+        defendant = PersonFactory()
+        ParticipantFactory(case=case, person=defendant)
+        ChargeFactory(case=case, defendant=defendant, article=riots)
+    ChargeFactory(case=case, article=calls, visibility=Visibility.INTERNAL)  # earliest, hidden
+    ChargeFactory(case=case, article=calls)
+    ChargeFactory(case=case, article=hidden_only, visibility=Visibility.INTERNAL)
+
+    page = client.get("/cases/").content.decode()
+    row = page[page.index("Mass trial") :]
+
+    assert row.count(f"{riots.code.short_name} 272<") == 1
+    assert row.count(f"{calls.code.short_name} 174<") == 1
+    assert " 405<" not in row
+    assert row.index(" 174<") < row.index(" 272<")  # by article number

@@ -46,9 +46,9 @@ class CaseQuerySet(VisibilityQuerySet):
         """The ids of the cases ``search`` finds (None for a blank ``text``), for
         ``among("pk", …)`` in a larger query.
 
-        Each branch is one indexed lookup (trigram and full-text GIN indexes on
-        PostgreSQL), united into one set of ids: an ``OR`` of them would make the database
-        read every case."""
+        Each branch is answered from indexes (trigram and full-text GIN indexes on
+        PostgreSQL), united into one set of ids: an ``OR`` across the branches (the
+        participants' subquery in particular) would make the database read every case."""
         from django.db import connection
 
         from people.models import Person
@@ -57,8 +57,12 @@ class CaseQuerySet(VisibilityQuerySet):
         if not text:
             return None
         cases = Case.objects.order_by()
-        branches = [cases.filter(**{f"{field}__icontains": text}).values("pk") for field in fields]
-        branches.append(cases.filter(case_number__iexact=text).values("pk"))
+        # The columns of the case itself in one branch: on PostgreSQL a BitmapOr of
+        # their trigram indexes, and one pass over the matching rows.
+        own = Q(case_number__iexact=text)
+        for field in fields:
+            own |= Q(**{f"{field}__icontains": text})
+        branches = [cases.filter(own).values("pk")]
         if connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
             branches.append(cases.filter(_full_text_match(text)).values("pk"))
         persons = Person.objects.visible_to(level).matching(text, reveal_protected=reveal_protected).values("pk")
