@@ -4,8 +4,11 @@ Serves the API with gunicorn (2 workers) on PostgreSQL, loads a few thousand gen
 cases (``manage.py generate_data`` at a small scale), then drives a bounded load with
 threads over persistent HTTP connections and prints requests per second and p50/p95
 latency for the case list (50 per page), a case detail, a person search and a CSV
-export — each p50 also as a ratio to ``/healthz`` measured in the same run through the
-same stack. Run from the project folder:
+export — each p50 also as a ratio to ``/api/v1/status/`` (the minimal API endpoint: no
+query, but the same middleware, key check, rate limit and rendering) measured in the
+same run through the same stack; ``/healthz`` (outside DRF) is shown for reference.
+Each configuration runs with the response cache on (as deployed) and off. Run from the
+project folder:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kz_api_bench .venv/bin/python bench/api_bench.py
 
@@ -135,7 +138,8 @@ def main() -> None:
     data = prepare(args.scale)
     key = {"Authorization": f"Api-Key {data['key']}"}
     scenarios = [
-        ("/healthz (minimal)", ["/healthz"], {}),
+        ("/api/v1/status/ (minimal)", ["/api/v1/status/"], key),
+        ("/healthz (outside DRF)", ["/healthz"], {}),
         ("case list, 50 per page", ["/api/v1/cases/?page_size=50"], key),
         ("case detail (20 cases)", [f"/api/v1/cases/{uuid}/" for uuid in data["sample"]], key),
         ("person search", [f"/api/v1/persons/?q={data['search']}"], key),
@@ -154,7 +158,9 @@ def main() -> None:
             ENV.pop("REDIS_URL", None)
             if redis_url:
                 ENV["REDIS_URL"] = redis_url
-            report(label, data, args, run(scenarios, args))
+            for seconds, mode in (("300", "response cache on"), ("0", "response cache off")):
+                ENV["API_CACHE_SECONDS"] = seconds
+                report(f"{label}, {mode}", data, args, run(scenarios, args))
     finally:
         if redis:
             redis[0].terminate()
@@ -178,10 +184,10 @@ def run(scenarios, args) -> list[tuple[str, float, float, float]]:
 def report(label: str, data: dict, args, results) -> None:
     base = results[0][2]
     print(
-        f"\nKazMonitor API benchmark — {data['cases']:,} cases, gunicorn 2 workers, PostgreSQL, {label} "
-        f"for rate limits, {args.threads} client threads, {args.requests} requests per scenario"
+        f"\nKazMonitor API benchmark — {data['cases']:,} cases, gunicorn 2 workers, PostgreSQL, {label}, "
+        f"{args.threads} client threads, {args.requests} requests per scenario"
     )
-    print(f"{'scenario':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p50 / healthz':>14}")
+    print(f"{'scenario':<30} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p50 / minimal':>14}")
     for name, rate, p50, p95 in results:
         print(f"{name:<30} {rate:>8.0f} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} {p50 / base:>13.1f}×")
     sys.stdout.flush()

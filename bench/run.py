@@ -1,20 +1,24 @@
 """Benchmark at national scale: the public site and the API through gunicorn on PostgreSQL.
 
-For each database (default: ``kz_scale`` at the default generate_data scale, then
+For each database (default: ``kz_perf`` at the default generate_data scale, then
 ``kz_scale10`` at one tenth), starts gunicorn with 2 workers on a free loopback port,
-drives a bounded load (``--threads`` keep-alive clients, ``--requests`` per client or
-``--seconds`` per scenario, whichever ends first) and prints per scenario: requests/s,
-p50, p95, database queries per request (measured in-process with Django's test client
-on the same database), the gunicorn workers' peak RSS during the scenario (VmHWM, reset
-before each scenario) and p50 / p95 as a multiple of ``/healthz`` p50 measured in the
-same run through the same stack. Then how each p50 grows from the small database to the
-large one. Run from the project folder:
+with Redis as the shared cache (as deployed; flushed first), drives a bounded load
+(``--threads`` keep-alive clients, ``--requests`` per client or ``--seconds`` per
+scenario, whichever ends first) and prints per scenario: requests/s, p50, p95, database
+queries per request (measured in-process with Django's test client on the same
+database, on a cache miss), the gunicorn workers' peak RSS during the scenario (VmHWM,
+reset before each scenario) and p50 / p95 as a multiple of the p50 of the minimal
+endpoint of the same stack measured in the same run (``/healthz`` for pages,
+``/api/v1/status/`` for the API). Then how each p50 grows from the small database to the
+large one. Everything is measured twice: with the response and page caches on (as
+deployed: repeated requests are answered from the cache until the data changes) and
+with them off (every answer built). Run from the project folder:
 
-    .venv/bin/python bench/run.py [--large postgres://…/kz_scale] [--small postgres://…/kz_scale10]
+    .venv/bin/python bench/run.py [--large postgres://…/kz_perf] [--small postgres://…/kz_scale10]
 
 The databases must already hold generated data (``manage.py generate_data``; ``--scale
 0.1`` for the small one) and be migrated. Nothing is written to them but the cache table
-(``createcachetable``) and the API rate-limit counters in it."""
+(``createcachetable``)."""
 
 import argparse
 import contextlib
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from common import PYTHON, ROOT, free_port, start_gunicorn, stop
+from common import PYTHON, ROOT, free_port, percentile, start_gunicorn, stop
 
 BASE_ENV = {
     **os.environ,
@@ -93,24 +97,31 @@ out["queries"] = queries
 print("BENCH " + json.dumps(out, ensure_ascii=False))
 """
 
-# name → (path template, is a search, client threads); {…} are filled from PREPARE's sample.
+# name → (path template, is a search, client threads, stack); {…} are filled from PREPARE's
+# sample. Each p50 is compared with the minimal endpoint of its own stack: /healthz (one
+# `SELECT 1` through Django's middleware) for the public site, /api/v1/status/ (no
+# query, through the middleware and DRF's key check, rate limit and rendering) for the API.
+SITE, API = "minimal (/healthz)", "minimal API (/api/v1/status/)"
 SCENARIOS = {
-    "minimal (/healthz)": ("/healthz", False, None),
-    "public case list, 2 filters": ("/cases/?kind=criminal&status=active", False, None),
-    "public case page": ("/cases/{slug}/", False, None),
-    "public search, Cyrillic name": ("/search/?q={cyrillic_q}", True, None),
-    "public search, Latin name": ("/search/?q={latin_q}", True, None),
-    "statistics page": ("/statistics/", False, None),
-    "API case list, 50/page": ("/api/v1/cases/?page_size=50", False, None),
-    "API case detail": ("/api/v1/cases/{uuid}/", False, None),
-    "API person search": ("/api/v1/persons/?q={surname_q}", True, None),
-    "API page 1,000 by cursor": ("/api/v1/cases/?page_size=50&cursor={cursor}", False, None),
-    "full CSV export (cases)": ("/api/v1/cases/?format=csv", False, 1),
+    SITE: ("/healthz", False, None, SITE),
+    API: ("/api/v1/status/", False, None, API),
+    "public case list, 2 filters": ("/cases/?kind=criminal&status=active", False, None, SITE),
+    "public case page": ("/cases/{slug}/", False, None, SITE),
+    "public search, Cyrillic name": ("/search/?q={cyrillic_q}", True, None, SITE),
+    "public search, Latin name": ("/search/?q={latin_q}", True, None, SITE),
+    "statistics page": ("/statistics/", False, None, SITE),
+    "API case list, 50/page": ("/api/v1/cases/?page_size=50", False, None, API),
+    "API case detail": ("/api/v1/cases/{uuid}/", False, None, API),
+    "API person search": ("/api/v1/persons/?q={surname_q}", True, None, API),
+    "API page 1,000 by cursor": ("/api/v1/cases/?page_size=50&cursor={cursor}", False, None, API),
+    "full CSV export (cases)": ("/api/v1/cases/?format=csv", False, 1, API),
 }
+# The response and page caches off: every request builds its answer.
+UNCACHED = {"API_CACHE_SECONDS": "0", "PAGE_CACHE_SECONDS": "0"}
 
 
 def prepare(env: dict) -> dict:
-    paths = {name: path for name, (path, _search, _threads) in SCENARIOS.items()}
+    paths = {name: path for name, (path, *_rest) in SCENARIOS.items()}
     for name, path in paths.items():  # one sample record for the in-process query count
         paths[name] = (
             path.replace("{slug}", "{slugs[0]}")
@@ -213,11 +224,6 @@ def drive(port: int, paths: list[str], threads: int, per_thread: int, seconds: f
     return {"latencies": latencies, "rate": len(latencies) / elapsed, "errors": errors, "bytes": sum(sizes)}
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def scenario_paths(template: str, data: dict) -> list[str]:
     fill = {
         "cursor": data["cursor"],
@@ -232,9 +238,21 @@ def scenario_paths(template: str, data: dict) -> list[str]:
     return [template.format(**fill)]
 
 
-def measure(label: str, url: str, args) -> dict:
-    env = {**BASE_ENV, "DATABASE_URL": url}
-    print(f"\n## {label}: {url.rsplit('/', 1)[-1]}", flush=True)
+def flush_cache(redis_url: str) -> None:
+    """Start every measurement with an empty cache (no pages or figures from a run before)."""
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+def measure(label: str, url: str, args, cached: bool = True) -> dict:
+    env = {**BASE_ENV, "DATABASE_URL": url, **({} if cached else UNCACHED)}
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    flush_cache(args.redis_url)
+    caches = "response and page caches on" if cached else "response and page caches OFF"
+    print(f"\n## {label}: {url.rsplit('/', 1)[-1]}, {caches}", flush=True)
     data = prepare(env)
     print(
         f"{data['cases']:,} cases ({data['public_cases']:,} public), {data['persons']:,} persons; "
@@ -247,7 +265,7 @@ def measure(label: str, url: str, args) -> dict:
     results = {}
     try:
         workers = workers_of(server.pid)
-        for name, (template, _search, threads) in SCENARIOS.items():
+        for name, (template, _search, threads, _stack) in SCENARIOS.items():
             paths = scenario_paths(template, data)
             threads = threads or args.threads
             per_thread = args.export_requests if threads == 1 else args.requests
@@ -266,14 +284,19 @@ def measure(label: str, url: str, args) -> dict:
     return {"results": results, "data": data}
 
 
+def minimal_p50(results: dict, name: str) -> float:
+    """The p50 of the minimal endpoint of ``name``'s stack."""
+    return statistics.median(results[SCENARIOS[name][3]]["latencies"])
+
+
 def report(results: dict, data: dict) -> None:
-    base = statistics.median(results["minimal (/healthz)"]["latencies"])
     print(
         f"\n{'scenario':<30} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'RSS MB':>7} "
         f"{'p50/min':>8} {'p95/min':>8}  errors"
     )
     for name, outcome in results.items():
         lat = outcome["latencies"]
+        base = minimal_p50(results, name)
         p50, p95 = statistics.median(lat), percentile(lat, 0.95)
         errors = len(outcome["errors"])
         print(
@@ -290,13 +313,13 @@ def report(results: dict, data: dict) -> None:
     sys.stdout.flush()
 
 
-def verdict(large: dict, small: dict | None) -> None:
+def verdict(large: dict, small: dict | None, title: str) -> None:
     results = large["results"]
-    base = statistics.median(results["minimal (/healthz)"]["latencies"])
     missed = []
-    for name, (_template, is_search, _threads) in SCENARIOS.items():
+    for name, (_template, is_search, _threads, _stack) in SCENARIOS.items():
         if name.startswith("minimal") or name.startswith("full CSV"):
             continue
+        base = minimal_p50(results, name)
         lat = results[name]["latencies"]
         p50, p95 = statistics.median(lat) / base, percentile(lat, 0.95) / base
         if p50 > TARGETS["p50"]:
@@ -319,7 +342,7 @@ def verdict(large: dict, small: dict | None) -> None:
             print(f"{name:<30} {p_small * 1000:>12.1f} {p_large * 1000:>12.1f} {growth:>6.2f}×")
             if growth > TARGETS["growth"] and not name.startswith(("full CSV", "minimal")):  # these scale by design
                 missed.append(f"{name}: p50 grew {growth:.2f}× for 10× the data (target ≤ {TARGETS['growth']}×)")
-    print("\nTargets missed:" if missed else "\nAll targets met.")
+    print(f"\n{title}: targets missed:" if missed else f"\n{title}: all targets met.")
     for line in missed:
         print(f"  - {line}")
 
@@ -343,12 +366,18 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--large", default="postgres://postgres@127.0.0.1:5432/kz_scale")
+    parser.add_argument("--large", default="postgres://postgres@127.0.0.1:5432/kz_perf")
     parser.add_argument("--small", default="postgres://postgres@127.0.0.1:5432/kz_scale10", help="'' to skip")
     parser.add_argument("--threads", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--requests", type=int, default=40, help="requests per client per scenario (default 40)")
     parser.add_argument("--seconds", type=float, default=20, help="time bound per scenario (default 20 s)")
     parser.add_argument("--export-requests", type=int, default=3, help="full CSV exports, one at a time")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/14",
+        help="the shared cache, as deployed (flushed before each measurement; '' for the database cache table)",
+    )
+    parser.add_argument("--no-uncached", action="store_true", help="skip the second pass with the caches off")
     args = parser.parse_args()
     print(f"KazMonitor benchmark (bench/run.py) — {machine()}")
     print(
@@ -357,7 +386,11 @@ def main() -> None:
     )
     large = measure("default scale", args.large, args)
     small = measure("one tenth", args.small, args) if args.small else None
-    verdict(large, small)
+    verdict(large, small, "Caches on (as deployed)")
+    if not args.no_uncached:
+        large = measure("default scale", args.large, args, cached=False)
+        small = measure("one tenth", args.small, args, cached=False) if args.small else None
+        verdict(large, small, "Caches off (every answer built)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ class KazmonitorConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_groups, sender=self)
+        post_migrate.connect(_install_triggers, sender=self)
 
         from kazmonitor.api import tombstones
 
@@ -18,6 +19,13 @@ class KazmonitorConfig(AppConfig):
         from kazmonitor import generation
 
         generation.connect()
+
+
+def _install_triggers(sender, using="default", **kwargs):
+    # After every migrate (and a test database's flush): a trigger on every table of records.
+    from kazmonitor.generation import install_triggers
+
+    install_triggers(using)
 
 
 def _sync_groups(sender, apps=None, **kwargs):

@@ -1,18 +1,27 @@
-"""The content generation: one number, kept in the shared cache, that changes whenever
-any record of the case tracker may have changed.
+"""The content generation: a value that changes whenever any record of the case
+tracker may have changed.
 
-Whatever is cached from records (API responses) carries the generation it was built
-at in its key, so a save, a delete, a change of tags or a withdrawal makes every such
-entry unreachable at once, in every worker. Raised by the signals connected in
-``KazmonitorConfig.ready``, and explicitly after bulk writes that send no signals
-(``import_data``). Saving an API key's last use does not count: it changes no record.
+Whatever is cached from records (API responses, public pages) carries the generation
+it was built at in its key, so a save, a delete, a change of tags or a withdrawal
+makes every such entry unreachable at once, in every worker. It has two parts:
+
+- a number in the shared cache, raised by the model signals connected in
+  ``KazmonitorConfig.ready`` when a change is made and again when it is committed
+  (so nothing built from the old rows in between survives under the new number);
+- a counter in the database, raised by triggers on every table of records
+  (``install_triggers``, run after each ``migrate``), so that writes which send no
+  signals (a bulk ``QuerySet.update()`` in a shell, raw SQL, a bulk import) make the
+  cache stale too. On PostgreSQL it is a sequence (no lock, so writers never wait on
+  each other); on SQLite a one-row table, raised in the writing transaction.
+
+Saving an API key's last use does not count: it changes no record.
 """
 
 import logging
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -22,13 +31,26 @@ APPS = ("kazmonitor", "people", "cases")
 NOT_CONTENT = ("people.ApiKey",)
 
 
-def current() -> int:
-    """The generation now (0 before the first change the cache has seen)."""
+# The database counter: a sequence on PostgreSQL, a one-row table on SQLite.
+SEQUENCE = TABLE = "kazmonitor_content_generation"
+
+
+def current() -> str:
+    """The generation now: the shared cache's number and the database's counter."""
     value = cache.get(KEY)
     if value is None:
         cache.add(KEY, 0, None)
         value = cache.get(KEY, 0)
-    return value
+    return f"{value}.{database_counter()}"
+
+
+def database_counter() -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_value + is_called::int FROM kazmonitor_content_generation")
+        else:
+            cursor.execute("SELECT value FROM kazmonitor_content_generation")
+        return cursor.fetchone()[0]
 
 
 def bump(key: str = KEY) -> None:
@@ -75,3 +97,43 @@ def connect() -> None:
 def _m2m_changed(action: str, **kwargs) -> None:
     if action.startswith("post_"):
         changed()
+
+
+def content_tables() -> list[str]:
+    """Every table of records, many-to-many tables included."""
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if _is_content(model) and model._meta.managed and not model._meta.proxy
+    )
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """Create (or re-create) the database counter and a trigger on every table of records
+    that raises it. Idempotent; run after every ``migrate`` (``post_migrate``), so a new
+    model gets its trigger with the migration that creates its table."""
+    db = connections[using]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}")
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION kazmonitor_content_changed() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
+            )
+            for table in content_tables():
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER kazmonitor_content_changed AFTER INSERT OR UPDATE OR DELETE "
+                    f'OR TRUNCATE ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION kazmonitor_content_changed()'
+                )
+        elif db.vendor == "sqlite":
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (value integer NOT NULL)")
+            cursor.execute(
+                "INSERT INTO kazmonitor_content_generation (value) "
+                "SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM kazmonitor_content_generation)"
+            )
+            for table in content_tables():
+                for operation in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(  # table names from the models' Meta, never from input
+                        f'CREATE TRIGGER IF NOT EXISTS "{table}_content_{operation.lower()}" AFTER {operation} '  # noqa: S608
+                        f'ON "{table}" BEGIN UPDATE {TABLE} SET value = value + 1; END'
+                    )

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Public pages for readers without a session, from the cache (kazmonitor/page_cache.py).
+    "kazmonitor.page_cache.PublicPageCacheMiddleware",
     # Last, as django-axes requires: turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -260,6 +262,8 @@ API_RATE_LIMITS = {
 # How long a built API response is kept in the cache (seconds; 0: never). Every change
 # to the records makes all kept responses stale at once (kazmonitor/api/cache.py).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
+# The same for public pages read without a session (kazmonitor/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
 # stable: changing it changes those ids for partners' mirrors.
 API_PSEUDONYM_SECRET = env_str("API_PSEUDONYM_SECRET")

@@ -215,6 +215,7 @@ def api_checks(data) -> list[Check]:
         Check("api:api-root", reverse("api:api-root"), everyone(200)),
         Check("api:schema", reverse("api:schema"), everyone(200)),
         Check("api:docs", reverse("api:docs"), everyone(200)),
+        Check("api:status", reverse("api:status"), everyone(200)),
         Check("api:deleted-list", reverse("api:deleted-list"), everyone(200)),
     ]
     for name, objects in data.levelled.items():

@@ -27,7 +27,9 @@ MAX_BYTES = 2_000_000
 _KEPT_HEADERS = ("Content-Type", "Link")
 
 
-def response_key(request, level: int, media_type: str) -> str:
+def digest_key(prefix: str, request, level: int, media_type: str) -> str:
+    """A cache key for what ``request`` is answered with: the content generation, the
+    reader's level, the media type, the language, today's date and the full URL."""
     parts = [
         str(generation.current()),
         str(int(level)),
@@ -37,7 +39,11 @@ def response_key(request, level: int, media_type: str) -> str:
         request.build_absolute_uri(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"api-response:{digest}"
+    return f"{prefix}:{digest}"
+
+
+def response_key(request, level: int, media_type: str) -> str:
+    return digest_key("api-response", request, level, media_type)
 
 
 def enabled(request) -> bool:

@@ -1,0 +1,79 @@
+"""Public pages kept in the shared cache for anonymous readers.
+
+A public page (case list, case page, statistics, feeds, sitemaps …) is the same for
+every anonymous reader of one language, so it is built once per change of the data
+(``kazmonitor.generation``: any save, delete or withdrawal makes every kept page
+unreachable at once) and served from the cache until then, for at most
+``PAGE_CACHE_SECONDS``.
+
+Kept only when nothing personal can be in it: a ``GET`` of a public URL (``cases.urls``)
+by a reader without a session cookie, answered 200 without setting a cookie. Searches
+(``q=``) are never kept, so whether someone searched a name before cannot be read off
+a fast answer. Staff (who have a session) always get pages built for them."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from kazmonitor.api.cache import digest_key
+
+# URL names of cases.urls that are never kept.
+NEVER = frozenset({"search"})
+MAX_BYTES = 2_000_000
+
+
+def _public_names() -> frozenset[str]:
+    from cases.urls import urlpatterns
+
+    return frozenset(pattern.name for pattern in urlpatterns if pattern.name) - NEVER
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.names = _public_names()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key and self._keepable(response):
+            headers = {name: value for name, value in response.items() if name.lower() != "content-length"}
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._cacheable(request):
+            return None
+        key = digest_key("page", request, 0, "text/html")
+        found = cache.get(key)
+        if found is None:
+            request._page_cache_key = key
+            return None
+        content, headers = found
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    def _cacheable(self, request) -> bool:
+        match = request.resolver_match
+        return (
+            bool(settings.PAGE_CACHE_SECONDS)
+            and request.method == "GET"
+            and match is not None
+            and not match.namespace
+            and match.url_name in self.names
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "q" not in request.GET
+        )
+
+    @staticmethod
+    def _keepable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and len(response.content) <= MAX_BYTES
+        )
