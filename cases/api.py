@@ -19,6 +19,13 @@ from people.api import visible_sources
 from people.models import Organization
 
 DATED = {"updated_at": "updated_at", "created_at": "created_at"}
+CASE_LIST_COLUMNS = (
+    *("uuid", "slug", "title", "title_en", "title_ru", "title_kk", "language", "kind", "status"),
+    *("affects_expression", "affects_association", "affects_assembly", "case_number", "opened_on"),
+    *("opened_on_precision", "summary", "created_at", "updated_at", "visibility"),
+    *("location__slug", "location__name", "location__kind"),
+    *("court__uuid", "court__visibility", "court__name", "court__abbreviation", "court__kind"),
+)
 
 
 class PersonViewSet(people_api.PersonViewSet):
@@ -41,7 +48,9 @@ class CaseViewSet(ApiViewSet):
         queryset = Case.objects.visible_to(self.level).select_related("location", "court")
         if self.action == "retrieve":
             return queryset.prefetch_related(*case_fact_prefetches(self.level))
-        return queryset.prefetch_related("tags")
+        # Lists and exports read only what CaseSerializer shows: not the summaries in
+        # other languages, the internal notes or the court's own description.
+        return queryset.only(*CASE_LIST_COLUMNS).prefetch_related("tags")
 
 
 class ChargeViewSet(ApiViewSet):

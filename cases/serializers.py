@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from cases.facts import case_timeline
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, Facility, LegalArticle, Sentence
-from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, PartialDate
+from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiSerializer, ApiUrl, ContextFree, PartialDate, api_url
 from people.serializers import LocationRef, OrganizationRef, PersonRef, Ref, SourceRef, TagRef, VisibleRef
 
 FREEDOMS = {"affects_expression": "expression", "affects_association": "association", "affects_assembly": "assembly"}
@@ -21,9 +21,12 @@ class CaseRef(VisibleRef):
     url = ApiUrl("case")
     title = serializers.CharField()
 
-    def ref(self, case):
+    def ref(self, case, context):
         uid = str(case.uuid)
-        return {"id": uid, "url": self.url("case", uid), "title": case.title}
+        return {"id": uid, "url": api_url(context, "case", uid), "title": case.title}
+
+
+_HELD_ON = PartialDate("held_on")
 
 
 class AssemblyRef(VisibleRef):
@@ -32,10 +35,10 @@ class AssemblyRef(VisibleRef):
     title = serializers.CharField()
     held_on = PartialDate("held_on")
 
-    def ref(self, assembly):
+    def ref(self, assembly, context):
         uid = str(assembly.uuid)
-        held = self.fields["held_on"].to_representation(assembly)
-        return {"id": uid, "url": self.url("assembly", uid), "title": assembly.title, "held_on": held}
+        held = _HELD_ON.to_representation(assembly)
+        return {"id": uid, "url": api_url(context, "assembly", uid), "title": assembly.title, "held_on": held}
 
 
 class ArticleRef(Ref):
@@ -47,10 +50,10 @@ class ArticleRef(Ref):
     label = serializers.CharField(help_text='"274.4" for article 274 part 4.')
     title = serializers.CharField()
 
-    def ref(self, article):
+    def ref(self, article, context):
         return {
             "id": article.slug,
-            "url": self.url("article", article.slug),
+            "url": api_url(context, "article", article.slug),
             "code": article.code.short_name,
             "number": article.number,
             "part": article.part,
@@ -77,7 +80,7 @@ class ExtensionSerializer(ApiModelSerializer):
         fields = ["decided_on", "extended_until", "court"]
 
 
-class FreedomsField(serializers.ListField):
+class FreedomsField(ContextFree, serializers.ListField):
     child = serializers.ChoiceField(choices=list(FREEDOMS.values()))
 
     def __init__(self, **kwargs):
@@ -103,7 +106,7 @@ class CaseSerializer(ApiModelSerializer):
         fields += ["created_at", "updated_at"]
 
 
-class ParticipantSerializer(serializers.Serializer):
+class ParticipantSerializer(ApiSerializer):
     person = PersonRef()
     role = serializers.CharField()
     note = serializers.CharField()
@@ -185,7 +188,7 @@ class EventSerializer(ApiModelSerializer):
         fields += ["created_at", "updated_at"]
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(ApiSerializer):
     date = PartialDate("date", precision_attr="precision", allow_null=False)
     kind = serializers.CharField(help_text="charge, detention, extension, release, sentence, or an event kind.")
     text = serializers.CharField()
@@ -266,7 +269,7 @@ class AssemblySerializer(ApiModelSerializer):
         fields += ["detained_count", "summary", "tags", "sources", "created_at", "updated_at"]
 
 
-class AssemblyDetentionSerializer(serializers.Serializer):
+class AssemblyDetentionSerializer(ApiSerializer):
     id = ApiId()
     url = ApiUrl("detention")
     person = PersonRef()

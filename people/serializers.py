@@ -17,19 +17,31 @@ class Ref(serializers.Serializer):
     builds it directly (references are the hot path of every list)."""
 
     def to_representation(self, instance):
-        return self.ref(instance)
+        return self.ref(instance, self.context)
 
-    def url(self, basename: str, lookup) -> str:
-        return api_url(self.context, basename, lookup)
+    def fast_representation(self, context):
+        ref = self.ref
+        return lambda instance: ref(instance, context)
+
+    def ref(self, instance, context: dict) -> dict:
+        raise NotImplementedError
 
 
 class VisibleRef(Ref):
     """A reference to a documented record, shown only if the reader may see it."""
 
     def to_representation(self, instance):
-        if instance.visibility < int(self.context["level"]):
-            return None
-        return self.ref(instance)
+        return self.fast_representation(self.context)(instance)
+
+    def fast_representation(self, context):
+        ref = self.ref
+
+        def visible_ref(instance):
+            if instance.visibility < int(context["level"]):
+                return None
+            return ref(instance, context)
+
+        return visible_ref
 
 
 class PersonRef(VisibleRef):
@@ -38,10 +50,10 @@ class PersonRef(VisibleRef):
     name = serializers.CharField(source="public_name", help_text="The pseudonym for protected persons.")
     name_local = serializers.CharField(source="public_name_local")
 
-    def ref(self, person):
+    def ref(self, person, context):
         uid = str(api_id(person))
         name, local = person.public_name, person.public_name_local
-        return {"id": uid, "url": self.url("person", uid), "name": name, "name_local": local}
+        return {"id": uid, "url": api_url(context, "person", uid), "name": name, "name_local": local}
 
 
 class OrganizationRef(VisibleRef):
@@ -51,11 +63,11 @@ class OrganizationRef(VisibleRef):
     abbreviation = serializers.CharField()
     kind = serializers.ChoiceField(choices=Organization.Kind.choices)
 
-    def ref(self, org):
+    def ref(self, org, context):
         uid = str(org.uuid)
         return {
             "id": uid,
-            "url": self.url("organization", uid),
+            "url": api_url(context, "organization", uid),
             "name": org.name,
             "abbreviation": org.abbreviation,
             "kind": org.kind,
@@ -68,15 +80,20 @@ class LocationRef(Ref):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Location.Kind.choices)
 
-    def ref(self, place):
-        return {"id": place.slug, "url": self.url("location", place.slug), "name": place.name, "kind": place.kind}
+    def ref(self, place, context):
+        return {
+            "id": place.slug,
+            "url": api_url(context, "location", place.slug),
+            "name": place.name,
+            "kind": place.kind,
+        }
 
 
 class TagRef(Ref):
     id = serializers.SlugField(source="slug")
     name = serializers.CharField()
 
-    def ref(self, tag):
+    def ref(self, tag, context):
         return {"id": tag.slug, "name": tag.name}
 
 
@@ -86,9 +103,9 @@ class SourceRef(Ref):
     title = serializers.CharField()
     link = OptionalUrlField(source="url", help_text="Web address of the source.")
 
-    def ref(self, source):
+    def ref(self, source, context):
         uid = str(source.uuid)
-        return {"id": uid, "url": self.url("source", uid), "title": source.title, "link": source.url or None}
+        return {"id": uid, "url": api_url(context, "source", uid), "title": source.title, "link": source.url or None}
 
 
 class SourceSerializer(ApiModelSerializer):

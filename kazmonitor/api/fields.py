@@ -8,10 +8,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kazmonitor.api.compiled import CompiledSerializer
 from kazmonitor.dates import DatePrecision, format_partial_date
 
 
-class PartialDate(serializers.Serializer):
+class ContextFree:
+    """A field whose representation reads nothing but the value: compiled
+    serializers call its ``to_representation`` directly."""
+
+    def fast_representation(self, context):
+        return self.to_representation
+
+
+class PartialDate(ContextFree, serializers.Serializer):
     """``{"date": "2022-03-01", "precision": "month", "display": "March 2022"}``, or null."""
 
     date = serializers.DateField(help_text="First day of the period the date means.")
@@ -54,9 +63,13 @@ class ApiUrl(serializers.Field):
     def to_representation(self, instance):
         return api_url(self.context, self.basename, self.lookup(instance))
 
+    def fast_representation(self, context):
+        basename, lookup = self.basename, self.lookup
+        return lambda instance: api_url(context, basename, lookup(instance))
+
 
 @extend_schema_field(OpenApiTypes.UUID)
-class ApiId(serializers.Field):
+class ApiId(ContextFree, serializers.Field):
     """The stable identifier of the object (``lookup(obj)``)."""
 
     def __init__(self, lookup=lambda obj: obj.uuid, **kwargs):
@@ -67,7 +80,7 @@ class ApiId(serializers.Field):
         return str(self.lookup(instance))
 
 
-class UtcDateTimeField(serializers.DateTimeField):
+class UtcDateTimeField(ContextFree, serializers.DateTimeField):
     """Times in UTC (``2022-06-01T07:00:00Z``), whatever the server's time zone."""
 
     def __init__(self, **kwargs):
@@ -80,7 +93,7 @@ class UtcDateTimeField(serializers.DateTimeField):
         return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-class OptionalUrlField(serializers.URLField):
+class OptionalUrlField(ContextFree, serializers.URLField):
     """A web address, or null when there is none (never an empty string)."""
 
     def __init__(self, **kwargs):
@@ -92,8 +105,13 @@ class OptionalUrlField(serializers.URLField):
         return value or None
 
 
-class ApiModelSerializer(serializers.ModelSerializer):
-    """ModelSerializer whose date-times come out in UTC and empty URLs as null."""
+class ApiSerializer(CompiledSerializer, serializers.Serializer):
+    """A plain serializer compiled once per class (``kazmonitor.api.compiled``)."""
+
+
+class ApiModelSerializer(CompiledSerializer, serializers.ModelSerializer):
+    """ModelSerializer whose date-times come out in UTC and empty URLs as null,
+    compiled once per class (``kazmonitor.api.compiled``)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

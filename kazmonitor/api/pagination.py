@@ -24,6 +24,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from kazmonitor.api.fast_rows import fetch_all
+
 ORDERING_PARAM = "ordering"
 CURSOR_PARAM = "cursor"
 PAGE_SIZE_PARAM = "page_size"
@@ -206,7 +208,7 @@ class KeysetPagination(BasePagination):
             queryset = order_by_keys(queryset, keys, reverse=True)
         if position is not None:
             queryset = queryset.filter(_after(keys, position, reverse), _start(queryset, keys, position, reverse))
-        rows = list(queryset[: size + 1])
+        rows = fetch_all(queryset[: size + 1])
         has_more = len(rows) > size
         rows = rows[:size]
         if reverse:
