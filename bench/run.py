@@ -130,9 +130,10 @@ def prepare(env: dict) -> dict:
             .replace("{latin_q}", "{latin}")
             .replace("{surname_q}", "{surname}")
         )
-    made = subprocess.run([PYTHON, "manage.py", "createcachetable"], cwd=ROOT, env=env, capture_output=True, text=True)
-    if made.returncode:
-        sys.exit(f"manage.py createcachetable failed:\n{made.stderr[-3000:]}")
+    for command in (["createcachetable"], ["collectstatic", "--no-input", "-v0"]):  # as a deployment does
+        made = subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
+        if made.returncode:
+            sys.exit(f"manage.py {command[0]} failed:\n{made.stderr[-3000:]}")
     code = f"PATHS = {json.dumps(json.dumps(paths, ensure_ascii=False), ensure_ascii=False)}\n{PREPARE}"
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -38,6 +39,9 @@ class Figure:
     title: str
     label_heading: str
     rows: list[Row]
+    # The figure's section of the statistics page (chart and table), rendered once
+    # when the figure is computed and kept with it in the cache.
+    html: SafeString = SafeString("")
 
     @property
     def total(self) -> int:
@@ -192,17 +196,33 @@ def connect_invalidation() -> None:
             signal.connect(invalidate, sender=model, dispatch_uid=f"statistics-invalidate-{label}-{signal}")
 
 
+def _key(slug: str, generation_number) -> str:
+    return f"statistics:{slug}:{get_language() or 'en'}:{generation_number}"
+
+
+def _build(slug: str, key: str) -> Figure:
+    found = BUILDERS[slug]()
+    found.html = render_to_string("cases/figure.html", {"figure": found})
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def _cached(slug: str, build):
     def figure() -> Figure:
-        key = f"statistics:{slug}:{get_language() or 'en'}:{cache.get_or_set(GENERATION_KEY, 0, None)}"
+        key = _key(slug, cache.get_or_set(GENERATION_KEY, 0, None))
         found = cache.get(key)
-        if found is None:
-            found = build()
-            cache.set(key, found, CACHE_SECONDS)
-        return found
+        return _build(slug, key) if found is None else found
 
     figure.__doc__ = build.__doc__
     return figure
+
+
+def all_figures() -> list[Figure]:
+    """Every figure, in page order: two cache round trips when all are kept."""
+    number = cache.get_or_set(GENERATION_KEY, 0, None)
+    keys = {slug: _key(slug, number) for slug in BUILDERS}
+    found = cache.get_many(list(keys.values()))
+    return [found.get(key) or _build(slug, key) for slug, key in keys.items()]
 
 
 FIGURES = {slug: _cached(slug, build) for slug, build in BUILDERS.items()}

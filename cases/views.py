@@ -235,7 +235,7 @@ class StatisticsView(TemplateView):
     template_name = "cases/statistics.html"
 
     def get_context_data(self, **kwargs):
-        figures = [build() for build in statistics.FIGURES.values()]
+        figures = statistics.all_figures()
         return super().get_context_data(figures=figures, **kwargs)
 
 
