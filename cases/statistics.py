@@ -203,6 +203,7 @@ def _key(slug: str, generation_number) -> str:
 def _build(slug: str, key: str) -> Figure:
     found = BUILDERS[slug]()
     found.html = render_to_string("cases/figure.html", {"figure": found})
+    found.title, found.label_heading = str(found.title), str(found.label_heading)  # lazy texts unpickle slowly
     cache.set(key, found, CACHE_SECONDS)
     return found
 

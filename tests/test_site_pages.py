@@ -73,11 +73,11 @@ def test_home_shows_headline_figures_each_linking_to_its_list(client):
 
 def test_home_lists_recent_cases_in_constant_queries(client, django_assert_num_queries):
     CaseFactory(title="First")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 7, and the content counter of the page cache's key
         client.get("/")
     for _ in range(12):
         ParticipantFactory(case=CaseFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/")
     assert len(response.context["recent_cases"]) == 10
 
@@ -352,6 +352,8 @@ def _search(n):
 def test_pages_take_the_same_number_of_queries_for_one_or_many_rows(client, django_assert_num_queries, build, queries):
     with time_machine.travel(TODAY, tick=False):
         one = build(1)
+        if not one.startswith("/search/"):  # pages kept for readers without a session
+            queries += 1  # first read the database's content counter for their cache key
         with django_assert_num_queries(queries):
             assert client.get(one).status_code == HTTPStatus.OK
         many = build(5)

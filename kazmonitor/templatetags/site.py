@@ -2,9 +2,9 @@
 visibility-safe person links and URLs that keep the current filters."""
 
 from django import template
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from kazmonitor.dates import format_partial_date
 from kazmonitor.models import Visibility
@@ -69,7 +69,24 @@ def query(context, **changes):
 def url_in_language(context, language):
     """This page's URL in another interface language, filters included."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    known = request.__dict__.setdefault("_url_in_language", {})  # the page asks twice per language
+    if language not in known:
+        known[language] = _in_language(request, language)
+    return known[language]
+
+
+def _in_language(request, language: str) -> str:
+    """``translate_url`` without resolving the path again: the request's own match."""
+    path, question, query = request.get_full_path().partition("?")
+    match = request.resolver_match
+    if match is None:
+        return translate_url(request.get_full_path(), language)
+    with override(language):
+        try:
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return translate_url(request.get_full_path(), language)
+    return f"{path}{question}{query}"
 
 
 @register.filter
