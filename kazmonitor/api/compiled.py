@@ -56,9 +56,7 @@ class CompiledSerializer:
         entries = self.__dict__.get(_LIVE)
         if entries is None:
             entries = self.__dict__[_LIVE] = bind(self)
-            if entries is None:
-                return super().to_representation(instance)
-        elif entries is False:
+        if entries is False:
             return super().to_representation(instance)
         ret = {}
         for name, get, rep in entries:
