@@ -37,7 +37,7 @@ DETAILS = {
 }
 
 
-def _reference_fill(out, data, spec):
+def _reference_cells(spec):
     """The cells as ``flatten`` + ``columns_of`` made them before the fast path."""
 
     def columns(spec, prefix=""):
@@ -47,8 +47,8 @@ def _reference_fill(out, data, spec):
             else:
                 yield from columns(children, f"{prefix}{name}.")
 
-    flat = csv.flatten(data)
-    out.extend(flat.get(column, "") for column in columns(spec))
+    names = list(columns(spec))
+    return lambda data: [csv.flatten(data).get(column, "") for column in names]
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def drf_path(monkeypatch):
     def switch_off():
         monkeypatch.setattr(compiled, "bind", lambda serializer: False)
         monkeypatch.setattr(csv, "fast_rows", lambda queryset, chunk: queryset.iterator(chunk_size=chunk))
-        monkeypatch.setattr(csv, "fill_cells", _reference_fill)
+        monkeypatch.setattr(csv, "cells_function", _reference_cells)
         monkeypatch.setattr(pagination, "fetch_all", list)
 
     return switch_off
@@ -144,3 +144,22 @@ def test_a_demo_case_list_row_and_detail_are_pinned(no_response_cache, anonymous
 
     assert _stable(json.dumps(row)) == pinned["row"]
     assert detail == pinned["detail"]
+
+
+class _AsJson(dict):
+    _csv_as_json = True
+
+
+def test_unrolled_cells_equal_flatten_on_awkward_rows():
+    spec = [("id", None, 1), ("place", [("id", None, 1), ("at", [("date", None, 1)], 1)], 2), ("extra", None, 1)]
+    spec += [("tags", None, 1), ("n", None, 1), ("flag", None, 1)]
+    rows = [
+        {"id": "=1+1", "place": {"id": "-3", "at": {"date": "2022"}}, "extra": {"x": 1}, "tags": [{"id": "@a"}]},
+        {"id": "", "place": None, "extra": _AsJson(a=1), "tags": [], "n": -2, "flag": True},
+        {"id": "+x", "place": "not a dict", "extra": None, "n": 1.5, "flag": False},
+        {"place": {"at": None}},
+        {"place": _AsJson(id="kept as json")},
+    ]
+    unrolled, reference = csv.cells_function(spec), _reference_cells(spec)
+    for row in rows:
+        assert unrolled(row) == reference(row)

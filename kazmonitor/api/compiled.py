@@ -12,7 +12,8 @@ keeps the same output but:
 - binds, once per serializer instance, only what needs the request context (URLs,
   the reader's level, method fields, nested serializers): a field may offer
   ``fast_representation(context)`` returning a plain function, otherwise a shallow
-  copy of the prototype field is bound to the live serializer.
+  copy of the prototype field is bound to the live serializer;
+- unrolls DRF's per-field loop into Python source compiled once per class.
 
 Whatever it does not know falls back to DRF's own code for that field, with
 DRF's semantics (``SkipField``, ``None`` short-cut, callables)."""
@@ -29,6 +30,7 @@ from rest_framework.fields import SkipField
 
 SKIP = object()
 _PLANS: dict[type, list | None] = {}
+_FACTORIES: dict[type, object] = {}
 _LIVE = "_compiled_entries"
 
 # Field classes whose ``to_representation`` reads nothing but its value and the
@@ -53,28 +55,49 @@ class CompiledSerializer:
     ``Serializer.to_representation``, computed from a plan compiled once per class."""
 
     def to_representation(self, instance):
-        entries = self.__dict__.get(_LIVE)
-        if entries is None:
-            entries = self.__dict__[_LIVE] = bind(self)
-        if entries is False:
+        represent = self.__dict__.get(_LIVE)
+        if represent is None:
+            represent = self.__dict__[_LIVE] = bind(self)
+        if represent is False:
             return super().to_representation(instance)
-        ret = {}
-        for name, get, rep in entries:
-            value = get(instance)
-            if value is SKIP:
-                continue
-            ret[name] = None if value is None else rep(value)
-        return ret
+        return represent(instance)
 
 
 def bind(serializer):
-    """The live ``(name, getter, representation)`` entries of ``serializer``, or
-    ``False`` when its class cannot be compiled (DRF's path is used then)."""
+    """``serializer``'s representation as one function of the instance, or ``False``
+    when its class cannot be compiled (DRF's path is used then)."""
     plan = plan_of(type(serializer))
     if plan is None:
         return False
     context = serializer.context
-    return [(name, get, make_rep(serializer, context)) for name, get, make_rep in plan]
+    parts = []
+    for _name, get, make_rep in plan:
+        parts += [get, make_rep(serializer, context)]
+    return _factory_of(type(serializer), plan)(*parts)
+
+
+def _factory_of(cls, plan):
+    """Python source for ``Serializer.to_representation``'s loop unrolled over the
+    plan's fields (the same steps: ``SkipField`` leaves the key out, ``None`` stays
+    ``None``), compiled once per class."""
+    try:
+        return _FACTORIES[cls]
+    except KeyError:
+        pass
+    lines = []
+    for i, (name, get, _make_rep) in enumerate(plan):
+        if get is _whole:
+            lines.append(f"ret[{name!r}] = None if instance is None else r{i}(instance)")
+        else:
+            lines.append(f"v = g{i}(instance)")
+            lines.append(f"if v is not SKIP: ret[{name!r}] = None if v is None else r{i}(v)")
+    arguments = ", ".join(f"g{i}, r{i}" for i in range(len(plan)))
+    body = "\n".join(f"        {line}" for line in ["ret = {}", *lines, "return ret"])
+    source = f"def factory({arguments}):\n    def represent(instance):\n{body}\n    return represent\n"
+    namespace = {"SKIP": SKIP}
+    exec(compile(source, f"<compiled {cls.__module__}.{cls.__qualname__}>", "exec"), namespace)  # noqa: S102
+    _FACTORIES[cls] = factory = namespace["factory"]
+    return factory
 
 
 def plan_of(cls) -> list | None:
@@ -203,6 +226,8 @@ def _getter(field, model, many=False, pk_guard=False):
         return _prefetched_getter(attr, cache_name, generic, pk_guard)
     if not model_field.concrete or model_field.many_to_many:
         return generic
+    if not model_field.is_relation:
+        return operator.attrgetter(attr)  # a column: always there (or loaded on access)
     return _attribute_getter(attr, generic)
 
 

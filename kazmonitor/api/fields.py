@@ -39,6 +39,26 @@ class PartialDate(ContextFree, serializers.Serializer):
         precision = getattr(instance, self.precision_attr, DatePrecision.DAY)
         return {"date": value.isoformat(), "precision": precision, "display": format_partial_date(value, precision)}
 
+    def fast_representation(self, context):
+        """The same, each date formatted once per serializer (a list repeats the same
+        few dates, and the active language does not change within one response)."""
+        attr, precision_attr, known = self.attr, self.precision_attr, {}
+
+        def partial_date(instance):
+            value = getattr(instance, attr)
+            if value is None:
+                return None
+            precision = getattr(instance, precision_attr, DatePrecision.DAY)
+            try:
+                return known[value, precision]
+            except KeyError:
+                shown = {"date": value.isoformat(), "precision": precision}
+                shown["display"] = format_partial_date(value, precision)
+                known[value, precision] = shown
+                return shown
+
+        return partial_date
+
 
 def api_url(context: dict, basename: str, lookup) -> str | None:
     """Absolute URL of an API object; the list URL is reversed once per request."""
