@@ -7,13 +7,16 @@ import datetime
 import json
 import pathlib
 import re
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from rest_framework import serializers as drf_serializers
 
 from cases.models import Assembly, Case, Charge, Detention, Event, LegalArticle, Sentence
 from kazmonitor.api import compiled, csv, pagination
+from kazmonitor.api.fields import ApiSerializer
 from kazmonitor.api.ids import masked_uuid
 from kazmonitor.models import Source
 from people.models import Organization, Person, Recognition
@@ -163,3 +166,35 @@ def test_unrolled_cells_equal_flatten_on_awkward_rows():
     unrolled, reference = csv.cells_function(spec), _reference_cells(spec)
     for row in rows:
         assert unrolled(row) == reference(row)
+
+
+class _Plain(ApiSerializer):
+    text = drf_serializers.CharField(read_only=True)
+    nested = drf_serializers.CharField(source="inner.name", read_only=True)
+    missing = drf_serializers.IntegerField(read_only=True)
+    number = drf_serializers.IntegerField(read_only=True)
+    whole = drf_serializers.SerializerMethodField()
+
+    def get_whole(self, obj) -> str:
+        return f"{obj.text}@{self.context['where']}"
+
+
+class _PerRequest(_Plain):
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("number")
+        return fields
+
+
+@pytest.mark.parametrize("serializer_class", [_Plain, _PerRequest])
+def test_compiled_plain_serializers_keep_drf_semantics(serializer_class):
+    rows = [
+        SimpleNamespace(text="a", inner=SimpleNamespace(name="n"), number=3),
+        SimpleNamespace(text=None, inner=None, number=None),
+        SimpleNamespace(text=5, inner=SimpleNamespace(name=None), number="7"),
+    ]
+    serializer = serializer_class(rows, many=True, context={"where": "here"})
+    reference = [drf_serializers.Serializer.to_representation(serializer.child, row) for row in rows]
+    assert serializer.data == reference
+    assert "missing" not in reference[0]
+    assert (compiled.plan_of(serializer_class) is None) == (serializer_class is _PerRequest)

@@ -110,6 +110,8 @@ def plan_of(cls) -> list | None:
 
 
 def _compile(cls) -> list | None:
+    if cls.get_fields not in (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields):
+        return None  # fields that may differ per request or instance: DRF's path
     prototype = cls()
     model = getattr(getattr(cls, "Meta", None), "model", None)
     plan = []
@@ -134,7 +136,7 @@ def _compile_field(field, model):
     if isinstance(field, serializers.BaseSerializer):
         return _getter(field, model), lambda live, context: _live_copy(field, context).to_representation
     if isinstance(field, relations.ManyRelatedField) and isinstance(field.child_relation, relations.SlugRelatedField):
-        slug = operator.attrgetter(field.child_relation.slug_field)
+        slug = operator.attrgetter(field.child_relation.slug_field.replace("__", "."))
         getter = _getter(field, model, many=True, pk_guard=True)
         return getter, _many(lambda live, context: slug)
     if isinstance(field, relations.RelatedField | relations.ManyRelatedField):
