@@ -176,7 +176,7 @@ class _Plain(ApiSerializer):
     whole = drf_serializers.SerializerMethodField()
 
     def get_whole(self, obj) -> str:
-        return f"{obj.text}@{self.context['where']}"
+        return f"{type(obj).__name__}@{self.context['where']}"
 
 
 class _PerRequest(_Plain):
@@ -192,6 +192,7 @@ def test_compiled_plain_serializers_keep_drf_semantics(serializer_class):
         SimpleNamespace(text="a", inner=SimpleNamespace(name="n"), number=3),
         SimpleNamespace(text=None, inner=None, number=None),
         SimpleNamespace(text=5, inner=SimpleNamespace(name=None), number="7"),
+        {"text": "read by key", "inner": {"name": "k"}, "number": 1},
     ]
     serializer = serializer_class(rows, many=True, context={"where": "here"})
     reference = [drf_serializers.Serializer.to_representation(serializer.child, row) for row in rows]

@@ -20,6 +20,7 @@ DRF's semantics (``SkipField``, ``None`` short-cut, callables)."""
 
 import copy
 import operator
+from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import ManyToManyField
@@ -58,7 +59,7 @@ class CompiledSerializer:
         represent = self.__dict__.get(_LIVE)
         if represent is None:
             represent = self.__dict__[_LIVE] = bind(self)
-        if represent is False:
+        if represent is False or isinstance(instance, Mapping):  # DRF reads dicts by key
             return super().to_representation(instance)
         return represent(instance)
 
