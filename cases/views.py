@@ -2,6 +2,7 @@
 search and robots.txt. Everything starts from ``visible_to(Visibility.PUBLIC)``."""
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
+from kazmonitor import generation
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC, CappedPaginator, PublishedDetailView
 from kazmonitor.search import name_key
 from people.models import Organization, Person
@@ -36,7 +38,20 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         context = super().get_context_data(**kwargs)
-        context["figures"] = {
+        # Four counts over whole tables (a few hundred ms at national scale): kept until
+        # the records change (the content generation) or the day does.
+        key = f"home-figures:{generation.current()}:{today.isoformat()}"
+        context["figures"] = cache.get(key)
+        if context["figures"] is None:
+            context["figures"] = self.figures(today)
+            cache.set(key, context["figures"], statistics.CACHE_SECONDS)
+        context["year"] = today.year
+        context["recent_cases"] = public_cases().order_by("-updated_at", "pk")[:10]
+        return context
+
+    @staticmethod
+    def figures(today) -> dict[str, int]:
+        return {
             "detained": Person.objects.filter(pk__in=detained_now().values("person")).count(),
             "active_cases": Case.objects.visible_to(PUBLIC).active().count(),
             "political_prisoners": political_prisoners().count(),
@@ -44,9 +59,6 @@ class HomeView(TemplateView):
             .filter(outcome=Assembly.Outcome.DISPERSED, held_on__year=today.year)
             .count(),
         }
-        context["year"] = today.year
-        context["recent_cases"] = public_cases().order_by("-updated_at", "pk")[:10]
-        return context
 
 
 class CaseListView(ListView):

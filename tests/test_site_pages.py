@@ -73,13 +73,25 @@ def test_home_shows_headline_figures_each_linking_to_its_list(client):
 
 def test_home_lists_recent_cases_in_constant_queries(client, django_assert_num_queries):
     CaseFactory(title="First")
-    with django_assert_num_queries(8):  # 7, and the content counter of the page cache's key
+    # 7, and the content counter read twice: for the page cache's key and the figures'
+    with django_assert_num_queries(9):
         client.get("/")
     for _ in range(12):
         ParticipantFactory(case=CaseFactory())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert len(response.context["recent_cases"]) == 10
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_home_figures_are_counted_once_per_change_of_the_records(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0  # the figures' own cache, not the page's
+    CaseFactory(status="trial")
+    assert client.get("/").context["figures"]["active_cases"] == 1
+    with django_assert_num_queries(4):  # the content counter and the recent cases (3), no counts
+        assert client.get("/").context["figures"]["active_cases"] == 1
+    CaseFactory(status="trial")
+    assert client.get("/").context["figures"]["active_cases"] == 2
 
 
 @time_machine.travel(TODAY, tick=False)
