@@ -27,15 +27,17 @@ class DetentionQuerySet(VisibilityQuerySet):
         before it. An open detention counts while it has no court extension or its last
         extension runs to ``day`` or later; past that, the record has no news and does
         not claim custody (see ``Detention.last_known_in_custody``)."""
-        last_extension = (
-            Extension.objects.filter(detention=models.OuterRef("pk"))
-            .order_by("-extended_until")
-            .values("extended_until")[:1]
+        # "Its last extension ran out before ``day``" is "it has extensions, none of
+        # which runs to ``day``": one anti-join over the detentions whose extensions
+        # all ran out, rather than looking up the last extension of every open one.
+        ran_out = (
+            Extension.objects.values("detention")
+            .annotate(last=models.Max("extended_until"))
+            .filter(last__lt=day)
+            .values("detention")
         )
-        open_and_current = Q(ended_on__isnull=True) & (Q(_last_until__isnull=True) | Q(_last_until__gte=day))
-        return self.alias(_last_until=models.Subquery(last_extension)).filter(
-            Q(started_on__lte=day), Q(ended_on__gte=day) | open_and_current
-        )
+        open_and_current = Q(ended_on__isnull=True) & ~Q(pk__in=ran_out)
+        return self.filter(Q(started_on__lte=day), Q(ended_on__gte=day) | open_and_current)
 
 
 class Detention(Documented):
