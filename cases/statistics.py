@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
@@ -166,38 +165,14 @@ BUILDERS = {
 
 # --- Cache ------------------------------------------------------------------------
 # Each figure aggregates a whole table (500,000 detentions at national scale): computed
-# once, kept in the shared cache, and recomputed after any change to the records the
-# figures count (a generation number raised by the signals below), or after CACHE_SECONDS
-# for changes that send no signal (bulk updates).
+# once, kept in the shared cache with its rendered chart and table, and recomputed after
+# any change to the records (the signal-raised part of ``kazmonitor.generation``), or
+# after CACHE_SECONDS for changes that send no signal (bulk updates).
 CACHE_SECONDS = 15 * 60
-GENERATION_KEY = "statistics:generation"
-COUNTED_MODELS = ("cases.Case", "cases.Charge", "cases.Sentence", "cases.Detention", "cases.Assembly")
-COUNTED_MODELS += ("cases.LegalArticle", "people.Person", "kazmonitor.Location")
 
 
-def _bump() -> None:
-    generation.bump(GENERATION_KEY)  # the figures then refresh within CACHE_SECONDS if it fails
-
-
-def invalidate(**kwargs) -> None:
-    """Signal receiver: every cached figure is stale from now on — and again once the
-    change is committed, so a figure computed meanwhile from the old rows is dropped."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def connect_invalidation() -> None:
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-
-    for label in COUNTED_MODELS:
-        model = apps.get_model(label)
-        for signal in (post_save, post_delete):
-            signal.connect(invalidate, sender=model, dispatch_uid=f"statistics-invalidate-{label}-{signal}")
-
-
-def _key(slug: str, generation_number) -> str:
-    return f"statistics:{slug}:{get_language() or 'en'}:{generation_number}"
+def _key(slug: str, number: int) -> str:
+    return f"statistics:{slug}:{get_language() or 'en'}:{number}"
 
 
 def _build(slug: str, key: str) -> Figure:
@@ -208,22 +183,21 @@ def _build(slug: str, key: str) -> Figure:
     return found
 
 
+def figures(*slugs: str) -> list[Figure]:
+    """The figures named (every one by default), in page order: two cache round trips
+    when all are kept."""
+    number = generation.cache_number()
+    keys = {slug: _key(slug, number) for slug in slugs or BUILDERS}
+    found = cache.get_many(list(keys.values()))
+    return [found.get(key) or _build(slug, key) for slug, key in keys.items()]
+
+
 def _cached(slug: str, build):
     def figure() -> Figure:
-        key = _key(slug, cache.get_or_set(GENERATION_KEY, 0, None))
-        found = cache.get(key)
-        return _build(slug, key) if found is None else found
+        return figures(slug)[0]
 
     figure.__doc__ = build.__doc__
     return figure
-
-
-def all_figures() -> list[Figure]:
-    """Every figure, in page order: two cache round trips when all are kept."""
-    number = cache.get_or_set(GENERATION_KEY, 0, None)
-    keys = {slug: _key(slug, number) for slug in BUILDERS}
-    found = cache.get_many(list(keys.values()))
-    return [found.get(key) or _build(slug, key) for slug, key in keys.items()]
 
 
 FIGURES = {slug: _cached(slug, build) for slug, build in BUILDERS.items()}

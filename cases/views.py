@@ -247,7 +247,7 @@ class StatisticsView(TemplateView):
     template_name = "cases/statistics.html"
 
     def get_context_data(self, **kwargs):
-        figures = statistics.all_figures()
+        figures = statistics.figures()
         return super().get_context_data(figures=figures, **kwargs)
 
 

@@ -15,7 +15,6 @@ from django.apps import apps
 from django.db import connection
 
 from cases.models import Assembly, Case, Detention, Event, Sentence
-from cases.statistics import invalidate as statistics_changed
 from kazmonitor.generation import changed
 from kazmonitor.models import Source
 from people.models import Organization, Person
@@ -87,8 +86,7 @@ def generate(counts: Counts, seed: int, write: Callable[[str], None] = print) ->
             _generate(world, counts, seed, stats, write)
         finally:
             reset_sequences(EXPLICIT_IDS)
-            changed()  # bulk inserts send no signals: drop cached API responses and figures
-            statistics_changed()
+            changed()  # bulk inserts send no signals: drop cached pages, API responses and figures
     write(f"Done in {time.perf_counter() - started:,.1f} s ({stats.commit_seconds:,.1f} s committing).")
     return stats
 
