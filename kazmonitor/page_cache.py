@@ -12,14 +12,11 @@ by a reader without a session cookie, answered 200 without setting a cookie. Sea
 a fast answer. Staff (who have a session) always get pages built for them."""
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse
 
-from kazmonitor.api.cache import digest_key
+from kazmonitor.api.cache import cached_response, digest_key, store
 
 # URL names of cases.urls that are never kept.
 NEVER = frozenset({"search"})
-MAX_BYTES = 2_000_000
 
 
 def _public_names() -> frozenset[str]:
@@ -37,22 +34,16 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key and self._keepable(response):
-            headers = {name: value for name, value in response.items() if name.lower() != "content-length"}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            store(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._cacheable(request):
             return None
         key = digest_key("page", request, 0, "text/html")
-        found = cache.get(key)
-        if found is None:
+        response = cached_response(key)
+        if response is None:
             request._page_cache_key = key
-            return None
-        content, headers = found
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response[name] = value
         return response
 
     def _cacheable(self, request) -> bool:
@@ -75,5 +66,4 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
-            and len(response.content) <= MAX_BYTES
         )

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from kazmonitor import generation
 
-# Larger responses (pages of 500 detailed rows) are rebuilt rather than kept.
+# Larger responses (pages of 500 detailed rows, huge lists) are rebuilt rather than kept.
 MAX_BYTES = 2_000_000
 _KEPT_HEADERS = ("Content-Type", "Link")
 
@@ -51,6 +51,7 @@ def enabled(request) -> bool:
 
 
 def cached_response(key: str) -> HttpResponse | None:
+    """The response kept under ``key`` (API answer or public page), or None."""
     found = cache.get(key)
     if found is None:
         return None
@@ -61,9 +62,19 @@ def cached_response(key: str) -> HttpResponse | None:
     return response
 
 
-def keep(key: str, response) -> None:
-    """Keep a rendered successful response (``response.render()`` was called)."""
-    if response.status_code != 200 or len(response.content) > MAX_BYTES:
+def store(key: str, response, seconds: int, header_names=None) -> None:
+    """Keep a rendered response's body and headers (``header_names``, else all but
+    Content-Length), unless it is too big to be worth it."""
+    if len(response.content) > MAX_BYTES:
         return
-    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (response.content, headers), settings.API_CACHE_SECONDS)
+    if header_names is None:
+        headers = {name: value for name, value in response.items() if name.lower() != "content-length"}
+    else:
+        headers = {name: response[name] for name in header_names if response.has_header(name)}
+    cache.set(key, (response.content, headers), seconds)
+
+
+def keep(key: str, response) -> None:
+    """Keep a rendered successful API response (``response.render()`` was called)."""
+    if response.status_code == 200:
+        store(key, response, settings.API_CACHE_SECONDS, _KEPT_HEADERS)
