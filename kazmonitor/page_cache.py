@@ -6,22 +6,23 @@ every anonymous reader of one language, so it is built once per change of the da
 unreachable at once) and served from the cache until then, for at most
 ``PAGE_CACHE_SECONDS``.
 
-Kept only when nothing personal can be in it: a ``GET`` of a public URL (``cases.urls``)
+Kept only when nothing personal can be in it: a ``GET`` of a public URL (``PUBLIC_URLCONF``)
 by a reader without a session cookie, answered 200 without setting a cookie. Searches
 (``q=``) are never kept, so whether someone searched a name before cannot be read off
 a fast answer. Staff (who have a session) always get pages built for them."""
+
+from importlib import import_module
 
 from django.conf import settings
 
 from kazmonitor.api.cache import cached_response, digest_key, store
 
-# URL names of cases.urls that are never kept.
+# URL names of PUBLIC_URLCONF that are never kept.
 NEVER = frozenset({"search"})
 
 
 def _public_names() -> frozenset[str]:
-    from cases.urls import urlpatterns
-
+    urlpatterns = import_module(settings.PUBLIC_URLCONF).urlpatterns  # named in settings: no import of the app
     return frozenset(pattern.name for pattern in urlpatterns if pattern.name) - NEVER
 
 

@@ -262,8 +262,10 @@ API_RATE_LIMITS = {
 # How long a built API response is kept in the cache (seconds; 0: never). Every change
 # to the records makes all kept responses stale at once (kazmonitor/api/cache.py).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
-# The same for public pages read without a session (kazmonitor/page_cache.py).
+# The same for public pages read without a session (kazmonitor/page_cache.py), the
+# named URLs of PUBLIC_URLCONF (the public site mounted in kazmonitor/urls.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PUBLIC_URLCONF = "cases.urls"
 # Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
 # stable: changing it changes those ids for partners' mirrors.
 API_PSEUDONYM_SECRET = env_str("API_PSEUDONYM_SECRET")
