@@ -7,7 +7,7 @@ from django.urls import path
 
 from people.views import OrganizationListView, PersonListView, PoliticalPrisonerListView
 
-from . import views
+from . import search_views, views
 from .feeds import CaseFeed
 from .profile_views import OrganizationDetailView, PersonDetailView, ProtectedPersonDetailView
 from .sitemaps import SITEMAPS
@@ -30,7 +30,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/<slug:figure>.csv", views.statistics_csv, name="statistics_csv"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", search_views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
