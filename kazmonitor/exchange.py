@@ -40,6 +40,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from kazmonitor import generation
+from kazmonitor.api import tombstones
 from kazmonitor.api.ids import masked_uuid
 from kazmonitor.models import Visibility
 
@@ -458,7 +459,8 @@ def import_records(payload: dict) -> dict[str, int]:
             "into an empty database (create and migrate a new one first)."
         )
     importer = _Importer()
-    with _timestamps_as_given():
+    # The file's own timestamps: neither auto_now nor the API's touches of related records.
+    with _timestamps_as_given(), tombstones.timestamps_as_given():
         for spec in SPECS:
             importer.load(spec, records.get(spec.label, []))
     generation.changed()  # bulk inserts send no signals: nothing cached from before stays

@@ -9,7 +9,7 @@ import time_machine
 
 from cases.models import Case, Charge, Detention
 from kazmonitor.models import Tombstone, Visibility
-from people.models import Person
+from people.models import Person, Role
 from tests.api_support import client_for, fresh_rate_limits_fixture, make_key  # noqa: F401
 from tests.factories import (
     AssemblyFactory,
@@ -18,11 +18,17 @@ from tests.factories import (
     DetentionFactory,
     EventFactory,
     ExtensionFactory,
+    FacilityFactory,
+    LegalArticleFactory,
+    LocationFactory,
+    MembershipFactory,
     OrganizationFactory,
+    PersonAliasFactory,
     PersonFactory,
     RecognitionFactory,
     SentenceFactory,
     SourceFactory,
+    TagFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +201,101 @@ def test_protecting_a_person_drops_the_old_id_and_shows_only_a_new_one():
     assert client.get(f"/api/v1/persons/{person.uuid}/").status_code == 404
     assert client.get(f"/api/v1/persons/{person.slug}/").status_code == 404
     assert Person.objects.get().uuid == person.uuid  # the database keeps its id
+
+
+def _vocabulary_world():
+    """Records whose list rows show vocabulary kept in other tables."""
+    place, tag, role = (
+        LocationFactory(name="Zhanaozen"),
+        TagFactory(name="January events"),
+        Role.objects.create(name="Eyewitness", slug="eyewitness"),
+    )
+    person = PersonFactory(location=place)
+    person.roles.add(role)
+    alias = PersonAliasFactory(person=person, name="Old alias")
+    case = CaseFactory(location=place)
+    case.tags.add(tag)
+    untagged = CaseFactory()
+    article = LegalArticleFactory(title="Spreading false information")
+    charge = ChargeFactory(case=case, defendant=person, article=article)
+    facility = FacilityFactory(location=place)
+    DetentionFactory(case=case, person=person, facility=facility)
+    return {
+        "place": place,
+        "tag": tag,
+        "role": role,
+        "alias": alias,
+        "article": article,
+        "charge": charge,
+        "facility": facility,
+        "untagged": untagged,
+    }
+
+
+def _rename_vocabulary(w):
+    """Renames and links that save neither the records showing them nor (for links) anything at all."""
+    w["place"].name = "Zhanaozen city"
+    w["place"].save()
+    w["tag"].name = "Qandy Qantar"
+    w["tag"].save()
+    w["role"].slug = "witness"
+    w["role"].save()
+    w["alias"].name = "New alias"
+    w["alias"].save()
+    w["article"].title = "Dissemination of knowingly false information"
+    w["article"].save()
+    code = w["article"].code
+    code.short_name = "UK"
+    code.save()
+    w["facility"].name = "Detention centre no. 1"
+    w["facility"].save()
+    w["tag"].cases.add(w["untagged"])  # the reverse side of the link
+
+
+@pytest.mark.parametrize("level", [Visibility.PUBLIC, Visibility.PARTNERS])
+def test_renamed_vocabulary_and_new_links_reach_the_mirror(level):
+    client = client_for(make_key(level)[1])
+    with time_machine.travel(T0, tick=True):
+        world = _vocabulary_world()
+    with time_machine.travel(T0 + datetime.timedelta(hours=1), tick=True):
+        mirror = build_mirror(client)
+        before = build_mirror(client)
+    since = T0 + datetime.timedelta(hours=1, minutes=30)
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
+        _rename_vocabulary(world)
+    with time_machine.travel(T0 + datetime.timedelta(hours=3), tick=True):
+        sync(client, mirror, since)
+        fresh = build_mirror(client)
+
+    for endpoint in ("cases", "persons", "charges", "detentions"):
+        assert before[endpoint] != fresh[endpoint], endpoint  # the renames show in every list
+    assert mirror == fresh
+    assert "Qandy Qantar" in str(mirror["cases"][str(world["untagged"].uuid)])
+
+
+def test_aliases_and_memberships_mark_their_person_changed():
+    person = PersonFactory()
+    organization = OrganizationFactory()
+    since = T0 + datetime.timedelta(hours=1)
+    client = client_for(make_key(Visibility.PUBLIC)[1])
+
+    def changed():
+        rows = _pages(client, "/api/v1/persons/", {"updated_since": since.isoformat()})
+        return {row["id"] for row in rows}
+
+    with time_machine.travel(T0, tick=True):
+        person.save()
+    assert changed() == set()
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
+        membership = MembershipFactory(person=person, organization=organization)
+    assert changed() == {str(person.uuid)}
+    with time_machine.travel(T0, tick=True):
+        person.save()
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
+        membership.delete()
+    assert changed() == {str(person.uuid)}
+    with time_machine.travel(T0, tick=True):
+        person.save()
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
+        person.aliases.create(name="Another spelling")
+    assert changed() == {str(person.uuid)}

@@ -14,8 +14,11 @@ Models are named by label, so this module imports neither ``people`` nor ``cases
 Bulk ``QuerySet.update()`` sends no signals: withdraw records with ``save()``.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from kazmonitor.api.ids import masked_uuid
@@ -34,12 +37,39 @@ TRACKED: dict[str, tuple[str, tuple[str, ...]]] = {
     "cases.Event": ("event", ("case", "person")),
 }
 INTERNAL = 0
-# Records shown inside other records (a charge lists its sources, a detention its
-# authority): a change to one marks the records showing it as changed, so that
+# Records shown inside other records (a charge lists its sources and its article, a
+# detention its authority and facility, a case its tags and place, a person their
+# roles): a change to one marks the records showing it as changed, so that
 # ``updated_since`` brings them to mirrors again.
-SHOWN_INSIDE_OTHERS = ("kazmonitor.Source", "people.Organization")
-# Parts saved separately from the record they belong to.
-PARTS = {"cases.Extension": "detention"}
+SHOWN_INSIDE_OTHERS = (
+    *("kazmonitor.Source", "people.Organization", "kazmonitor.Location", "kazmonitor.Tag"),
+    *("people.Role", "cases.LegalArticle", "cases.Facility"),
+)
+# … and two steps away: a detention shows its facility's place, a charge its article's code.
+SHOWN_FURTHER = {
+    "kazmonitor.Location": (("cases.Detention", "facility__location"),),
+    "cases.LegalCode": (("cases.Charge", "article__code"),),
+}
+# Parts saved separately from the record they belong to (an owner's own list or detail shows them).
+PARTS = {
+    "cases.Extension": ("detention",),
+    "people.PersonAlias": ("person",),
+    "people.Membership": ("person",),
+}
+
+
+# Off while an export is loaded: its records carry their own ``updated_at``.
+_touching = contextvars.ContextVar("kazmonitor_api_touching", default=True)
+
+
+@contextmanager
+def timestamps_as_given():
+    """Saves and links inside this block mark no other record as changed."""
+    token = _touching.set(False)
+    try:
+        yield
+    finally:
+        _touching.reset(token)
 
 
 def api_id(instance, protected: bool | None = None):
@@ -82,20 +112,52 @@ def _remember(sender, instance, raw=False, **kwargs):
     instance._api_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
+def _dated(model) -> bool:
+    return any(f.name == "updated_at" for f in model._meta.concrete_fields)
+
+
 def _touch_referrers(instance) -> None:
+    if not _touching.get():
+        return
     now = timezone.now()
     for relation in instance._meta.related_objects:
         related = relation.related_model
-        if any(f.name == "updated_at" for f in related._meta.concrete_fields) and relation.field.model is related:
+        if _dated(related) and relation.field.model is related:
             related._base_manager.filter(**{relation.field.name: instance}).update(updated_at=now)
+    for label, path in SHOWN_FURTHER.get(instance._meta.label, ()):
+        apps.get_model(label)._base_manager.filter(**{path: instance}).update(updated_at=now)
+
+
+def _touched_vocabulary(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created:
+        _touch_referrers(instance)
 
 
 def _touch_owner(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or not _touching.get():
         return
-    owner = PARTS[sender._meta.label]
-    model = sender._meta.get_field(owner).related_model
-    model._base_manager.filter(pk=getattr(instance, f"{owner}_id")).update(updated_at=timezone.now())
+    for owner in PARTS[sender._meta.label]:
+        model = sender._meta.get_field(owner).related_model
+        model._base_manager.filter(pk=getattr(instance, f"{owner}_id")).update(updated_at=timezone.now())
+
+
+def _touch_linked(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """``case.tags.add(tag)`` saves neither the case nor the tag: the case's list row
+    changed all the same. ``reverse``: ``tag.case_set``-style calls, the owners are ``model``."""
+    if action not in ("post_add", "post_remove", "pre_clear") or not _touching.get():
+        return
+    now = timezone.now()
+    if not reverse:
+        if _dated(type(instance)):
+            type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=now)
+        return
+    if not _dated(model):
+        return
+    if action == "pre_clear":
+        field = next(f for f in model._meta.many_to_many if f.remote_field.through is sender)
+        model._base_manager.filter(**{field.name: instance}).update(updated_at=now)
+    elif pk_set:
+        model._base_manager.filter(pk__in=pk_set).update(updated_at=now)
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
@@ -130,6 +192,10 @@ def _cascade(parent, old: int, new: int) -> None:
                 _record(_name(model), api_id(child), min(level, old), min(level, new))
 
 
+def _before_vocabulary_delete(sender, instance, **kwargs):
+    _touch_referrers(instance)
+
+
 def _before_delete(sender, instance, **kwargs):
     if sender._meta.label in SHOWN_INSIDE_OTHERS:
         _touch_referrers(instance)
@@ -147,3 +213,10 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
         post_delete.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
+    for label in {*SHOWN_INSIDE_OTHERS, *SHOWN_FURTHER} - set(TRACKED):
+        model = apps.get_model(label)
+        post_save.connect(_touched_vocabulary, sender=model, dispatch_uid=f"api-touch-{label}")
+        pre_delete.connect(_before_vocabulary_delete, sender=model, dispatch_uid=f"api-touch-{label}")
+    for label in TRACKED:
+        for field in apps.get_model(label)._meta.many_to_many:
+            m2m_changed.connect(_touch_linked, sender=field.remote_field.through, dispatch_uid=f"api-m2m-{field}")
