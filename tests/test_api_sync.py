@@ -125,19 +125,26 @@ def _change_everything(w):
     ChargeFactory(case=new, defendant=w["activist"])
 
 
-@pytest.mark.parametrize("level", [Visibility.PUBLIC, Visibility.PARTNERS])
-def test_a_mirror_synced_with_updated_since_and_deleted_equals_a_fresh_copy(level):
+def mirror_and_sync(level, make_world, change) -> tuple[dict, dict, dict, dict]:
+    """Make a world, mirror it, change it an hour later, sync: (world, mirror as first
+    built, mirror after the sync, a fresh copy)."""
     client = client_for(make_key(level)[1])
     with time_machine.travel(T0, tick=True):
-        world = _world()
+        world = make_world()
     with time_machine.travel(T0 + datetime.timedelta(hours=1), tick=True):
-        mirror = build_mirror(client)
+        mirror, before = build_mirror(client), build_mirror(client)
     since = T0 + datetime.timedelta(hours=1, minutes=30)
     with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
-        _change_everything(world)
+        change(world)
     with time_machine.travel(T0 + datetime.timedelta(hours=3), tick=True):
         sync(client, mirror, since)
         fresh = build_mirror(client)
+    return world, before, mirror, fresh
+
+
+@pytest.mark.parametrize("level", [Visibility.PUBLIC, Visibility.PARTNERS])
+def test_a_mirror_synced_with_updated_since_and_deleted_equals_a_fresh_copy(level):
+    world, _before, mirror, fresh = mirror_and_sync(level, _world, _change_everything)
 
     assert mirror == fresh
     visible_cases = Case.objects.visible_to(level)
@@ -254,18 +261,7 @@ def _rename_vocabulary(w):
 
 @pytest.mark.parametrize("level", [Visibility.PUBLIC, Visibility.PARTNERS])
 def test_renamed_vocabulary_and_new_links_reach_the_mirror(level):
-    client = client_for(make_key(level)[1])
-    with time_machine.travel(T0, tick=True):
-        world = _vocabulary_world()
-    with time_machine.travel(T0 + datetime.timedelta(hours=1), tick=True):
-        mirror = build_mirror(client)
-        before = build_mirror(client)
-    since = T0 + datetime.timedelta(hours=1, minutes=30)
-    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=True):
-        _rename_vocabulary(world)
-    with time_machine.travel(T0 + datetime.timedelta(hours=3), tick=True):
-        sync(client, mirror, since)
-        fresh = build_mirror(client)
+    world, before, mirror, fresh = mirror_and_sync(level, _vocabulary_world, _rename_vocabulary)
 
     for endpoint in ("cases", "persons", "charges", "detentions"):
         assert before[endpoint] != fresh[endpoint], endpoint  # the renames show in every list
