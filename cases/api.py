@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers as drf_serializers
 
 from cases import filters, serializers
-from cases.facts import case_fact_prefetches
+from cases.api_facts import load_case_facts
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Sentence
 from kazmonitor.api.fields import ApiModelSerializer, UtcDateTimeField
 from kazmonitor.api.filters import ApiFilterSet, SinceFilter
@@ -47,10 +47,16 @@ class CaseViewSet(ApiViewSet):
     def get_queryset(self):
         queryset = Case.objects.visible_to(self.level).select_related("location", "court")
         if self.action == "retrieve":
-            return queryset.prefetch_related(*case_fact_prefetches(self.level))
+            return queryset  # the facts are read by get_object
         # Lists and exports read only what CaseSerializer shows: not the summaries in
         # other languages, the internal notes or the court's own description.
         return queryset.only(*CASE_LIST_COLUMNS).prefetch_related("tags")
+
+    def get_object(self):
+        case = super().get_object()
+        if self.action == "retrieve":
+            load_case_facts(case, self.level)  # what case_fact_prefetches(level) reads, in fewer queries
+        return case
 
 
 class ChargeViewSet(ApiViewSet):

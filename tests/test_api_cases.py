@@ -457,9 +457,9 @@ def _case_with_facts(n: int):
 
 
 @pytest.mark.parametrize("facts", [1, 8])
-def test_case_detail_takes_fourteen_queries_however_many_facts(anonymous, django_assert_num_queries, facts):
+def test_case_detail_takes_ten_queries_however_many_facts(anonymous, django_assert_num_queries, facts):
     case = _case_with_facts(facts)
-    with django_assert_num_queries(14):  # 13, and the content counter of the response cache's key
+    with django_assert_num_queries(10):  # 9, and the content counter of the response cache's key
         response = anonymous.get(f"/api/v1/cases/{case.uuid}/")
     assert len(response.json()["charges"]) == facts
 
