@@ -1,21 +1,57 @@
 """The public search page: one box for persons (any script), cases, organizations,
-assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``."""
+assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``.
+
+Never cached (a cached answer would tell that someone searched that name recently), so
+each group is one indexed query that loads only what its rows print
+(docs/performance.md, "The public search page")."""
 
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from kazmonitor.public_views import PUBLIC
-from kazmonitor.search import name_key
+from kazmonitor.search import is_short, name_key
 from people.models import Organization, Person
 
-from .models import Assembly, LegalArticle
-from .public_filters import public_cases, search_cases
+from .models import Assembly, Case, LegalArticle
+from .public_filters import ROW_PERSON, public_participants, search_cases
+
+# What a row of each group prints (templates/search.html), and nothing more.
+CASE_ROW = (
+    *("slug", "title", "title_en", "title_ru", "title_kk", "kind", "status", "opened_on", "opened_on_precision"),
+    *("location__name", "location__name_local"),
+)
+PERSON_ROW = ("uuid", "slug", "name", "name_latin", "identity_protected", "pseudonym")
+ORGANIZATION_ROW = ("slug", "name", "abbreviation")
+ASSEMBLY_ROW = ("slug", "title", "title_en", "title_ru", "title_kk", "held_on", "held_on_precision")
+ARTICLE_ROW = ("slug", "number", "part", "title", "title_en", "title_ru", "title_kk", "code__short_name")
+TITLES = ("title", "title_en", "title_ru", "title_kk")
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, strip=True)
+
+
+def role_names() -> Subquery:
+    """A person's role names, in a column of the person query instead of a prefetch
+    query; joined by ``_UNIT`` (``roles_text`` makes the row's "activist, journalist")."""
+    roles = Person.roles.through.objects.filter(person=OuterRef("pk")).order_by()
+    ordered = {"order_by": "role__name"} if connection.features.supports_aggregate_order_by_clause else {}
+    names = roles.values("person").annotate(names=StringAgg("role__name", Value(_UNIT), **ordered))
+    return Subquery(names.values("names"))
+
+
+def roles_text(names: str | None) -> str:
+    """In name order, as ``Role.Meta.ordering`` (SQLite before 3.44 cannot order an
+    aggregate: sorted here, which only a name with capitals could tell apart)."""
+    names = names.split(_UNIT) if names else []
+    ordered = connection.features.supports_aggregate_order_by_clause
+    return ", ".join(names if ordered else sorted(names))
+
+
+_UNIT = "\x1f"  # the unit separator: never in a name
 
 
 class SearchView(TemplateView):
@@ -24,6 +60,7 @@ class SearchView(TemplateView):
 
     template_name = "search.html"
     limit = 20
+    people_shown = 5
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
@@ -33,21 +70,72 @@ class SearchView(TemplateView):
         return context
 
     def search(self, text: str) -> dict:
-        key = name_key(text)
-        words = Q()
-        for field in ("title", "title_en", "title_ru", "title_kk", "topic"):
-            words |= Q(**{f"{field}__icontains": text})
-        article_words = Q(title__icontains=text) | Q(title_en__icontains=text) | Q(title_ru__icontains=text)
-        article_words |= Q(title_kk__icontains=text) | Q(number=text.split(".")[0].strip())
         limit = self.limit
         return {
-            "persons": list(
-                Person.objects.visible_to(PUBLIC).search(text).prefetch_related("roles")[:limit]  # best match first
-            ),
-            "cases": list(public_cases().filter(search_cases(text))[:limit]),
-            "organizations": list(
-                Organization.objects.visible_to(PUBLIC).filter(name_key__contains=key)[:limit] if key else []
-            ),
-            "assemblies": list(Assembly.objects.visible_to(PUBLIC).filter(words).select_related("location")[:limit]),
-            "articles": list(LegalArticle.objects.select_related("code").filter(article_words)[:limit]),
+            "persons": self.persons(text),
+            "cases": self.cases(text),
+            "organizations": list(self.organizations(text)[:limit]),
+            "assemblies": list(self.assemblies(text)[:limit]),
+            "articles": list(self.articles(text)[:limit]),
         }
+
+    def persons(self, text: str) -> list:
+        """Best match first (``Person.objects.search``), each with ``roles_text``."""
+        found = Person.objects.visible_to(PUBLIC).search(text).only(*PERSON_ROW).annotate(role_names=role_names())
+        persons = list(found[: self.limit])
+        for person in persons:
+            person.roles_text = roles_text(person.role_names)
+        return persons
+
+    def cases(self, text: str):
+        """Newest first, as the case list. A row names the first ``people_shown``
+        published participants ("…" when there are more) and no articles: a mass trial's
+        hundred defendants and their charges are the case page's, and were most of the
+        cost of a search (docs/performance.md)."""
+        participants = (
+            public_participants()
+            .select_related("person")
+            .only("case", "role", "person", *ROW_PERSON, "person__pseudonym")
+            .order_by("role", "person__name_latin", "pk")
+        )
+        shown = self.people_shown
+        first = Prefetch("participants", queryset=participants[: shown + 1], to_attr="first_participants")
+        cases = list(
+            Case.objects.visible_to(PUBLIC)
+            .filter(search_cases(text))
+            .select_related("location")
+            .only(*CASE_ROW)
+            .prefetch_related(first)
+            .order_by("-opened_on", "title", "pk")[: self.limit]
+        )
+        for case in cases:
+            case.people, case.more_people = case.first_participants[:shown], len(case.first_participants) > shown
+        return cases
+
+    def organizations(self, text: str):
+        """By name, local name or abbreviation in any script (``name_key`` is the three
+        keys joined by " | "); one or two letters only as a whole one of them."""
+        key = name_key(text)
+        if not key:
+            return Organization.objects.none()
+        if is_short(key):
+            found = Q(name_key=key) | Q(name_key__startswith=f"{key} |") | Q(name_key__endswith=f"| {key}")
+            found |= Q(name_key__contains=f"| {key} |")
+        else:
+            found = Q(name_key__contains=key)
+        return Organization.objects.visible_to(PUBLIC).filter(found).only(*ORGANIZATION_ROW)
+
+    def assemblies(self, text: str):
+        if is_short(text):
+            return Assembly.objects.none()
+        words = Q()
+        for field in (*TITLES, "topic"):
+            words |= Q(**{f"{field}__icontains": text})
+        return Assembly.objects.visible_to(PUBLIC).filter(words).only(*ASSEMBLY_ROW)
+
+    def articles(self, text: str):
+        found = Q(number=text.split(".")[0].strip())
+        if not is_short(text):
+            for field in TITLES:
+                found |= Q(**{f"{field}__icontains": text})
+        return LegalArticle.objects.select_related("code").filter(found).only(*ARTICLE_ROW)

@@ -5,7 +5,12 @@
 and digits, fold spellings that transliteration systems disagree on, and collapse
 doubled letters.
 
-``among()`` puts a search's ids into a query so that PostgreSQL looks them up by index."""
+``among()`` puts a search's ids into a query so that PostgreSQL looks them up by index.
+
+A key shorter than ``INSIDE`` (one or two letters) is not looked for inside names and
+texts: it occurs in most of them, so such a search would read and sort whole tables
+(seconds at national scale) to show noise. It finds whole names, words and numbers
+(``is_short``; docs/performance.md)."""
 
 import re
 
@@ -17,6 +22,13 @@ _FOLDS = (("kh", "h"), ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _DOUBLES = re.compile(r"([a-z])\1+")
 _SPACES = re.compile(r"\s+")
+
+INSIDE = 3  # pg_trgm's trigram: the shortest key a trigram index can look up inside a text
+
+
+def is_short(key: str) -> bool:
+    """Too short to be looked for inside names and texts (whole names and words only)."""
+    return len(key) < INSIDE
 
 
 def name_key(text: str) -> str:

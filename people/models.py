@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from kazmonitor.dates import DatePrecision, format_partial_date, require_order
 from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
-from kazmonitor.search import among, name_key
+from kazmonitor.search import among, is_short, name_key
 
 VISIBILITY_VALUES = [0, 10, 20]
 PRECISIONS = DatePrecision.values
@@ -56,16 +56,27 @@ class PersonQuerySet(VisibilityQuerySet):
             return self.none()
         named = {} if reveal_protected else {"identity_protected": False}
         persons = self.model.objects.order_by()
+        # A key of one or two letters occurs in most names: public searches match it
+        # to whole names only (kazmonitor.search.is_short), by the B-tree and trigram
+        # indexes; staff (the admin's search and autocomplete) still find it inside.
+        if is_short(key) and not reveal_protected:
+            real, alias, pseudonym = _whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
+        else:
+            real, alias, pseudonym = (
+                Q(name_key__contains=key),
+                Q(name_key__contains=key),
+                Q(pseudonym_key__contains=key),
+            )
         # One indexed lookup per name column (trigram GIN indexes on PostgreSQL), united:
         # an OR across the alias join would make the database scan both tables.
         ids = (
-            persons.filter(name_key__contains=key, **named)
+            persons.filter(real, **named)
             .values("pk")
             .union(
                 PersonAlias.objects.order_by()
-                .filter(name_key__contains=key, **{f"person__{k}": v for k, v in named.items()})
+                .filter(alias, **{f"person__{k}": v for k, v in named.items()})
                 .values("person_id"),
-                persons.filter(identity_protected=True, pseudonym_key__contains=key).values("pk"),
+                persons.filter(pseudonym, identity_protected=True).values("pk"),
             )
         )
         return self.filter(among("pk", ids))
@@ -76,7 +87,7 @@ class PersonQuerySet(VisibilityQuerySet):
         rank only when ``reveal_protected`` (``named`` is empty), so the order of results
         never tells anything the pseudonym does not."""
         aliases = PersonAlias.objects.filter(person=models.OuterRef("pk"))
-        real_exact = Q(name_key=key) | Q(name_key__startswith=f"{key} |") | Q(name_key__endswith=f"| {key}")
+        real_exact = _whole_name(key)
         real_starts = Q(name_key__startswith=key) | Q(name_key__contains=f"| {key}")
         real_word = Q(name_key__contains=f" {key}")
         alias_exact = models.Exists(aliases.filter(name_key=key))
@@ -91,6 +102,11 @@ class PersonQuerySet(VisibilityQuerySet):
             default=3,
             output_field=models.IntegerField(),
         )
+
+
+def _whole_name(key: str) -> Q:
+    """``name_key`` ("<name as written> | <Latin name>") has ``key`` as one of its names."""
+    return Q(name_key=key) | Q(name_key__startswith=f"{key} |") | Q(name_key__endswith=f"| {key}")
 
 
 class Person(Translatable, Documented):

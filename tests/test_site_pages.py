@@ -357,7 +357,7 @@ def _search(n):
         (_article, 5),
         (_organization, 8),
         (_assembly, 5),
-        (_search, 8),
+        (_search, 6),
     ],
     ids=lambda value: getattr(value, "__name__", str(value)).strip("_"),
 )
