@@ -2,14 +2,23 @@
 combine, survive in the URL and report bad values instead of failing."""
 
 import uuid
+from collections import defaultdict
+from functools import cache as cache_on_first_call
+from functools import partial
+from html import escape
+from typing import NamedTuple
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Min, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kazmonitor import generation
 from kazmonitor.models import Location, Tag, Visibility
 from kazmonitor.search import among
 from kazmonitor.templatetags.site import place
@@ -30,30 +39,36 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class QuickSelect(forms.Select):
     """Django's ``Select`` with its options written in Python. Django renders two
-    templates per option; at about a hundred options the filter form cost ~25 ms of
-    every case list page (docs/performance.md). Same HTML, same attributes."""
+    templates per option, and builds a dictionary of attributes per option even without
+    them; at about a hundred options the filter form cost ~25 ms of every case list page
+    (docs/performance.md). Same HTML, same attributes; no option groups (none here)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+        chosen = self.format_value(value)
+        options, found = [], False
+        for option_value, option_label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not found and option_value in chosen  # the first match only, as Django
+            found = found or selected
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(option_label)}</option>"
+            )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>')  # noqa: S308
 
 
 class ListedChoices(ModelChoiceIterator):
     """The choices in one plain query; Django's iterator opens a server-side cursor
-    (three round trips on PostgreSQL) for a few dozen rows."""
+    (three round trips on PostgreSQL) for a few dozen rows. A field given ``listed``
+    (``CaseFilterForm``) reads its (value, label) pairs from there instead."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.listed is not None:
+            yield from self.field.listed()
+            return
         for obj in self.queryset.all():
             yield self.choice(obj)
 
@@ -68,6 +83,7 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
         self.error_messages["invalid_choice"] = _("“%(value)s” is not known here; it may have been renamed or removed.")
         self.label_from = label_from
+        self.listed = None
 
     def label_from_instance(self, obj):
         return self.label_from(obj)
@@ -119,6 +135,10 @@ class CaseFilterForm(forms.Form):
         ]
         for name in ("article", "region", "tag", "organization"):
             self.fields[name].empty_label = _("any")
+        listed = {name: self.fields[name] for name in LISTED}
+        lists = cache_on_first_call(lambda: _choice_lists(listed))
+        for name, field in listed.items():
+            field.listed = partial(_pairs_of, lists, name)
 
     def clean_person(self) -> Person | None:
         value = self.cleaned_data["person"].strip()
@@ -176,6 +196,30 @@ class CaseFilterForm(forms.Form):
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
 
 
+# The selects of records (legal articles, places, tags) on every case list page: their
+# (value, label) pairs in the reader's language, kept in the shared cache until the
+# records change (the signal-raised ``generation.cache_number``) or for CHOICES_SECONDS
+# (changes that send no signal). Built, they cost three queries and ~100 model instances.
+LISTED = ("article", "region", "tag")
+CHOICES_SECONDS = 5 * 60
+
+
+def _choice_lists(fields: dict[str, SlugChoiceField]) -> dict[str, list[tuple[str, str]]]:
+    key = f"case-filter-choices:{get_language()}:{generation.cache_number()}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = {
+            name: [(field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in field.queryset.all()]
+            for name, field in fields.items()
+        }
+        cache.set(key, lists, CHOICES_SECONDS)
+    return lists
+
+
+def _pairs_of(lists, name: str) -> list[tuple[str, str]]:
+    return lists()[name]
+
+
 def public_charges() -> QuerySet:
     return Charge.objects.visible_to(PUBLIC).filter(defendant__visibility__gte=PUBLIC)
 
@@ -197,44 +241,70 @@ def search_cases(text: str) -> Q:
 # that a row never shows; loading them was most of the cost of a row.
 ROW_PERSON = ("person__uuid", "person__slug", "person__name", "person__name_latin", "person__identity_protected")
 ROW_ARTICLE = ("article__slug", "article__number", "article__part", "article__code__short_name")
-CASE_LONG_TEXTS = ("summary", "summary_en", "summary_ru", "summary_kk", "internal_notes")
+ROW_CASE = (
+    *("slug", "title", "title_en", "title_ru", "title_kk", "kind", "status"),
+    *("opened_on", "opened_on_precision", "updated_at", "location__name", "location__name_local"),
+)
 
 
-def case_list_prefetches() -> list:
-    """What a case row shows: its published defendants and the articles they face
-    (``article_charges``: one charge per article)."""
-    return [
-        Prefetch(
-            "participants",
-            queryset=public_participants()
-            .select_related("person")
-            .only("case", "role", "person", *ROW_PERSON, "person__pseudonym")
-            .order_by("role", "person__name_latin", "pk"),
-            to_attr="visible_participants",
-        ),
-        Prefetch(
-            "charges",
-            queryset=first_charge_per_article()
-            .select_related("article__code")
-            .only("case", "article", *ROW_ARTICLE)
-            .order_by("article__number", "pk"),
-            to_attr="article_charges",
-        ),
-    ]
+class RowPerson(NamedTuple):
+    """A person named in a case row: the columns of ``ROW_PERSON`` and the pseudonym,
+    read as plain values (a row names up to a hundred; model instances cost ~10 µs each)."""
+
+    uuid: uuid.UUID
+    slug: str
+    name: str
+    name_latin: str
+    identity_protected: bool
+    pseudonym: str
+
+    public_name = Person.public_name  # the model's own rule: a protected person only by pseudonym
 
 
-def first_charge_per_article() -> QuerySet:
-    """The first published charge of each article in a case: a row lists the articles
-    once each, and a mass trial charges a hundred defendants under the same three."""
-    earlier = public_charges().filter(case=OuterRef("case"), article=OuterRef("article"), pk__lt=OuterRef("pk"))
-    return public_charges().filter(~Exists(earlier))
+class RowArticle(NamedTuple):
+    slug: str
+    number: str
+    part: str
+    code_short_name: str
+
+    label = LegalArticle.label
+
+
+def row_people(case_ids: list[int]) -> dict[int, list[tuple[str, RowPerson]]]:
+    """Each case's published participants as (role, person), in list order."""
+    found = defaultdict(list)
+    rows = (
+        public_participants()
+        .filter(case__in=case_ids)
+        .order_by("role", "person__name_latin", "pk")
+        .values_list("case", "role", *ROW_PERSON, "person__pseudonym")
+    )
+    for case_id, role, *person in rows:
+        found[case_id].append((role, RowPerson(*person)))
+    return found
+
+
+def row_articles(case_ids: list[int]) -> dict[int, list[RowArticle]]:
+    """The legal articles of each case's published charges, each once, by number (then
+    by the article's first charge): a mass trial charges a hundred defendants under the
+    same three."""
+    found = defaultdict(list)
+    rows = (
+        public_charges()
+        .filter(case__in=case_ids)
+        .values("case", "article")
+        .annotate(first=Min("pk"))
+        .order_by("article__number", "first")
+        .values_list("case", *ROW_ARTICLE)
+    )
+    for case_id, *article in rows:
+        found[case_id].append(RowArticle(*article))
+    return found
 
 
 def public_cases() -> QuerySet:
+    """Published cases, newest first, with what a row shows (``row_people`` and
+    ``row_articles`` add their people and articles when the rows are written)."""
     return (
-        Case.objects.visible_to(PUBLIC)
-        .select_related("location")
-        .defer(*CASE_LONG_TEXTS)
-        .prefetch_related(*case_list_prefetches())
-        .order_by("-opened_on", "title", "pk")
+        Case.objects.visible_to(PUBLIC).select_related("location").only(*ROW_CASE).order_by("-opened_on", "title", "pk")
     )

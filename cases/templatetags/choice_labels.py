@@ -16,6 +16,11 @@ def _labels(field, language: str) -> dict:
     return {value: str(label) for value, label in field.flatchoices}
 
 
+def labels(model, field_name: str) -> dict:
+    """The value → label table of a choice field in the active language."""
+    return _labels(model._meta.get_field(field_name), get_language() or "")
+
+
 @register.filter
 def label(obj, field_name: str) -> str:
     field = obj._meta.get_field(field_name)
