@@ -14,8 +14,9 @@ from rest_framework.renderers import BaseRenderer
 from kazmonitor.api.fast_rows import rows as fast_rows
 
 CSV_CHUNK = 500
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CHARS = frozenset(_FORMULA_START)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_START)
+LIST_SEPARATOR = "; "
 
 
 class CSVRenderer(BaseRenderer):
@@ -48,7 +49,8 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
+    """What a CSV cell shows for a representation's ``value``."""
     if type(value) is str:
         if value and value[0] in _FORMULA_CHARS and not _is_number(value):
             return "'" + value
@@ -58,11 +60,11 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(_cell(_list_item(item)) for item in value)
+        return LIST_SEPARATOR.join(cell(_list_item(item)) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     text = str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if text.startswith(FORMULA_START) and not _is_number(text):
         return "'" + text
     return text
 
@@ -90,7 +92,7 @@ def flatten(data: dict, prefix: str = "") -> dict[str, str]:
         if isinstance(value, dict) and not getattr(value, "_csv_as_json", False):
             flat.update(flatten(value, f"{name}."))
         else:
-            flat[name] = _cell(value)
+            flat[name] = cell(value)
     return flat
 
 
@@ -126,7 +128,7 @@ def spec_of(serializer: serializers.Serializer) -> list[tuple]:
 
 
 def _leaf(value) -> str:
-    return "" if _nested(value) else _cell(value)
+    return "" if _nested(value) else cell(value)
 
 
 def cells_function(spec: list[tuple]):
@@ -139,7 +141,7 @@ def cells_function(spec: list[tuple]):
         for name, children, width in spec:
             value = f"v{depth}"
             if children is None:
-                # A missing key reads as "" (its cell is "" too); plain text skips _cell.
+                # A missing key reads as "" (its cell is "" too); plain text skips cell().
                 lines.append(f"{indent}{value} = {data}.get({name!r}, '')")
                 lines.append(
                     f"{indent}out({value} if {value}.__class__ is str and "
@@ -167,10 +169,8 @@ def stream_csv(serializer: serializers.Serializer, queryset, filename: str) -> S
     represent = serializer.to_representation
 
     def rows():
-        buffer = _Echo()
-        writer = csv.writer(buffer)
-        writerow = writer.writerow
-        yield "\ufeff" + writerow(columns)
+        writerow = csv.writer(_Echo()).writerow
+        yield header_line(columns)
         # One write to the socket per chunk of rows, not per row.
         lines = []
         for instance in fast_rows(queryset, CSV_CHUNK):
@@ -181,6 +181,15 @@ def stream_csv(serializer: serializers.Serializer, queryset, filename: str) -> S
         if lines:
             yield "".join(lines)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    return csv_response(rows(), filename)
+
+
+def header_line(columns: list[str]) -> str:
+    """The first line of a streamed export: a byte order mark (for spreadsheets) and the columns."""
+    return "\ufeff" + csv.writer(_Echo()).writerow(columns)
+
+
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

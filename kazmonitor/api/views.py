@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kazmonitor.api import cache as response_cache
-from kazmonitor.api.csv import stream_csv
+from kazmonitor.api.csv_copy import stream_csv
 from kazmonitor.api.ids import parse_uuid
 from kazmonitor.api.levels import api_level
 
