@@ -2,15 +2,22 @@
 tombstones. Every queryset starts from ``visible_to(self.level)``; a fact is served
 only when the records it needs (its case, its person) are visible too."""
 
+from functools import cache
+from uuid import UUID
+
 import django_filters
+from django.db import connections
 from django.db.models import Prefetch
+from django.http import Http404
 from rest_framework import serializers as drf_serializers
 
 from cases import filters, serializers
 from cases.api_facts import load_case_facts
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Sentence
+from kazmonitor.api.fast_rows import PreparedQuery
 from kazmonitor.api.fields import ApiModelSerializer, UtcDateTimeField
 from kazmonitor.api.filters import ApiFilterSet, SinceFilter
+from kazmonitor.api.ids import parse_uuid
 from kazmonitor.api.tombstones import TRACKED
 from kazmonitor.api.views import ApiListViewSet, ApiViewSet
 from kazmonitor.models import Tombstone
@@ -45,7 +52,7 @@ class CaseViewSet(ApiViewSet):
     csv_name = "cases"
 
     def get_queryset(self):
-        queryset = Case.objects.visible_to(self.level).select_related("location", "court")
+        queryset = _cases(self.level)
         if self.action == "retrieve":
             return queryset  # the facts are read by get_object
         # Lists and exports read only what CaseSerializer shows: not the summaries in
@@ -53,10 +60,31 @@ class CaseViewSet(ApiViewSet):
         return queryset.only(*CASE_LIST_COLUMNS).prefetch_related("tags")
 
     def get_object(self):
-        case = super().get_object()
+        uuid = parse_uuid(self.kwargs[self.lookup_url_kwarg])
+        if self.action != "retrieve" or uuid is None:
+            case = super().get_object()  # by slug
+        else:  # the usual way: by id, from SQL compiled once
+            found = _case_by_uuid(int(self.level)).run(connections[Case.objects.db], uuid)
+            if not found:
+                raise Http404
+            case = found[0]
         if self.action == "retrieve":
             load_case_facts(case, self.level)  # what case_fact_prefetches(level) reads, in fewer queries
         return case
+
+
+def _cases(level):
+    return Case.objects.visible_to(level).select_related("location", "court")
+
+
+@cache
+def _case_by_uuid(level: int) -> PreparedQuery:
+    field = Case._meta.get_field("uuid")
+    return PreparedQuery(
+        lambda uuid: _cases(level).filter(uuid=uuid),
+        markers=(UUID(int=1), UUID(int=2)),
+        prepare=lambda value, connection: field.get_db_prep_value(value, connection),
+    )
 
 
 class ChargeViewSet(ApiViewSet):

@@ -112,31 +112,47 @@ def _person(person: Person) -> str:
     return person.public_name
 
 
+def _labels(model, field_name: str) -> dict:
+    """``value → label`` of a choice field in the active language: what
+    ``instance.get_<field>_display()`` answers, looked up once per timeline."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def case_timeline(case, level: int) -> list[TimelineEntry]:
     """The case's history in date order, derived from its visible charges, detentions,
     extensions, sentences and events (nothing is typed twice). Needs the prefetches
-    of ``case_fact_prefetches(level)``."""
+    of ``case_fact_prefetches(level)``. Each sentence and label is translated once per
+    call (a mass trial has hundreds of entries)."""
     entries: list[TimelineEntry] = []
+    add = entries.append
+    if case.visible_charges:
+        charged = _("%(person)s charged under %(code)s art. %(article)s (%(title)s)")
     for charge in case.visible_charges:
         if charge.filed_on:
             article = charge.article
-            text = _("%(person)s charged under %(code)s art. %(article)s (%(title)s)") % {
+            text = charged % {
                 "person": _person(charge.defendant),
                 "code": article.code.short_name,
                 "article": article.label,
                 "title": article.translated("title"),
             }
-            entries.append(
+            add(
                 TimelineEntry(
                     charge.filed_on, charge.filed_on_precision, "charge", text, charge.certainty, charge.visible_sources
                 )
             )
+    if case.visible_detentions:
+        detention_kinds = _labels(Detention, "kind")
+        began, extended, by, released = (
+            _("%(person)s: %(kind)s began"),
+            _("%(person)s: detention extended until %(until)s"),
+            _(" by %(court)s"),
+            _("%(person)s released"),
+        )
     for detention in case.visible_detentions:
-        text = _("%(person)s: %(kind)s began") % {
-            "person": _person(detention.person),
-            "kind": detention.get_kind_display(),
-        }
-        entries.append(
+        person = _person(detention.person)
+        text = began % {"person": person, "kind": detention_kinds.get(detention.kind, detention.kind)}
+        add(
             TimelineEntry(
                 detention.started_on,
                 detention.started_on_precision,
@@ -148,33 +164,30 @@ def case_timeline(case, level: int) -> list[TimelineEntry]:
         )
         for extension in detention.visible_extensions:
             court = visible_org(extension.court, level)
-            text = _("%(person)s: detention extended until %(until)s") % {
-                "person": _person(detention.person),
-                "until": format_partial_date(extension.extended_until),
-            }
+            text = extended % {"person": person, "until": format_partial_date(extension.extended_until)}
             if court:
-                text += _(" by %(court)s") % {"court": court.name}
-            entries.append(
+                text += by % {"court": court.name}
+            add(
                 TimelineEntry(
                     extension.decided_on, extension.decided_on_precision, "extension", text, detention.certainty
                 )
             )
         if detention.ended_on:
-            text = _("%(person)s released") % {"person": _person(detention.person)}
+            text = released % {"person": person}
             if detention.release_reason:
                 text += f" ({detention.release_reason})"
-            entries.append(
-                TimelineEntry(detention.ended_on, detention.ended_on_precision, "release", text, detention.certainty)
-            )
+            add(TimelineEntry(detention.ended_on, detention.ended_on_precision, "release", text, detention.certainty))
+    if case.visible_sentences:
+        sentenced, sentence_kinds = _("%(person)s sentenced: %(kind)s"), _labels(Sentence, "kind")
     for sentence in case.visible_sentences:
         if sentence.sentenced_on:
-            text = _("%(person)s sentenced: %(kind)s") % {
+            text = sentenced % {
                 "person": _person(sentence.defendant),
-                "kind": sentence.get_kind_display(),
+                "kind": sentence_kinds.get(sentence.kind, sentence.kind),
             }
             if sentence.term_display:
                 text += f", {sentence.term_display}"
-            entries.append(
+            add(
                 TimelineEntry(
                     sentence.sentenced_on,
                     sentence.sentenced_on_precision,
@@ -185,7 +198,7 @@ def case_timeline(case, level: int) -> list[TimelineEntry]:
                 )
             )
     for event in case.visible_events:
-        entries.append(
+        add(
             TimelineEntry(
                 event.occurred_on,
                 event.occurred_on_precision,

@@ -217,21 +217,21 @@ def _among(queryset, attname: str, values: list):
 
 
 class PreparedQuery:
-    """A queryset compiled to SQL once and run again with other values in the places
-    of its markers: ``PreparedQuery(build)`` where ``build(*markers)`` returns the
-    queryset with each marker where a value goes (``filter(case_id=marker)``).
+    """A queryset compiled to SQL once and run again with another value in the place of
+    its marker: ``PreparedQuery(build)`` where ``build(marker)`` returns the queryset
+    with the marker where the value goes (``filter(case_id=marker)``).
 
-    ``run(connection, *values)`` answers what ``list(build(*values))`` answers (the same
+    ``run(connection, value)`` answers what ``list(build(value))`` answers (the same
     instances with the same ``select_related`` and annotations; no prefetches) without
     building and compiling the query again: an API detail reads a handful of small
     querysets whose SQL never changes, and compiling them costs more than running them.
-    The SQL is kept per database connection (its vendor decides it); markers are found
-    by compiling the query with two different sets of values."""
+    The SQL is kept per database connection (its vendor decides it). The marker's
+    places are found by compiling the query with two markers (``markers``: two integers
+    unless given; ``prepare(value, connection)`` turns a value into what the query's
+    parameter holds, e.g. a UUID field's ``get_db_prep_value``)."""
 
-    _MARKERS = ((-918_273_645, -918_273_646), (-918_273_647, -918_273_648))
-
-    def __init__(self, build, parameters: int = 1):
-        self.build, self.parameters = build, parameters
+    def __init__(self, build, markers=(-918_273_645, -918_273_646), prepare=None):
+        self.build, self.markers, self.prepare = build, markers, prepare
         self.attribute = f"_prepared_query_{id(self)}"
 
     def compiled(self, connection):
@@ -241,40 +241,48 @@ class PreparedQuery:
         return found
 
     def _compile(self, connection):
-        first, second = (self._MARKERS[0][: self.parameters], self._MARKERS[1][: self.parameters])
-        queryset = self.build(*first)
+        first, second = self.markers
+        queryset = self.build(first)
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise ValueError("A prepared query cannot prefetch.")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        other_sql, other_params = self.build(*second).query.get_compiler(connection=connection).as_sql()
-        changed = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
-        if other_sql != sql or {params[i] for i in changed} != set(first):
-            raise ValueError("The markers do not map onto the query's parameters.")
-        slots = [(i, first.index(params[i])) for i in changed]
-        klass_info, select = compiler.klass_info, compiler.select
+        other_sql, other_params = self.build(second).query.get_compiler(connection=connection).as_sql()
+        slots = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
+        if other_sql != sql or not slots:
+            raise ValueError("The marker is not a parameter of the query.")
         fetch_mode = queryset._fetch_mode
         if fetch_mode.track_peers:
             raise ValueError("A prepared query does not track peers.")
-        model_cls = klass_info["model"]
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("A prepared query does not read composite fields.")
+        converters = compiler.get_converters(fields)
+        klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in select[start:end]]
         populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
         _speed_up(populators, fetch_mode)
         annotations = list((compiler.annotation_col_map or {}).items())
-        make = _from_db(model_cls, fetch_mode)
-        return compiler, sql, list(params), slots, (start, end, init_list, populators, annotations, make)
+        make = _from_db(klass_info["model"], fetch_mode)
+        return compiler, sql, list(params), slots, converters, (start, end, init_list, populators, annotations, make)
 
-    def run(self, connection, *values) -> list:
-        compiler, sql, params, slots, (start, end, init_list, populators, annotations, make) = self.compiled(connection)
+    def run(self, connection, value) -> list:
+        compiler, sql, params, slots, converters, (start, end, init_list, populators, annotations, make) = (
+            self.compiled(connection)
+        )
+        if self.prepare is not None:
+            value = self.prepare(value, connection)
         params = list(params)
-        for slot, which in slots:
-            params[slot] = values[which]
+        for slot in slots:
+            params[slot] = value
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            fetched = cursor.fetchall()
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
         db, result = connection.alias, []
-        for row in compiler.results_iter([fetched]):
+        for row in rows:
             obj = make(db, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
