@@ -5,24 +5,26 @@ Never cached (a cached answer would tell that someone searched that name recentl
 each group is one indexed query that loads only what its rows print
 (docs/performance.md, "The public search page")."""
 
+from collections import defaultdict
+
 from django import forms
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import F, OuterRef, Q, StringAgg, Subquery, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from kazmonitor.models import Location
 from kazmonitor.public_views import PUBLIC
-from kazmonitor.search import is_short, name_key
+from kazmonitor.search import is_short, name_key, search_rows
 from people.models import Organization, Person
 
-from .models import Assembly, Case, LegalArticle
+from .models import Assembly, Case, LegalArticle, Participant
 from .public_filters import ROW_PERSON, public_participants, search_cases
 
 # What a row of each group prints (templates/search.html), and nothing more.
-CASE_ROW = (
-    *("slug", "title", "title_en", "title_ru", "title_kk", "kind", "status", "opened_on", "opened_on_precision"),
-    *("location__name", "location__name_local"),
-)
+CASE_ROW = ("slug", "title", "title_en", "title_ru", "title_kk", "kind", "status", "opened_on", "opened_on_precision")
+LOCATION_ROW = ("location__name", "location__name_local")
 PERSON_ROW = ("uuid", "slug", "name", "name_latin", "identity_protected", "pseudonym")
 ORGANIZATION_ROW = ("slug", "name", "abbreviation")
 ASSEMBLY_ROW = ("slug", "title", "title_en", "title_ru", "title_kk", "held_on", "held_on_precision")
@@ -54,6 +56,21 @@ def roles_text(names: str | None) -> str:
 _UNIT = "\x1f"  # the unit separator: never in a name
 
 
+def loaded(model, row: dict, prefix: str = ""):
+    """An instance of ``model`` from a row of ``values()``: the columns named
+    ``<prefix><attname>``; the others are deferred, as with ``only()``."""
+    fields = [field for field in model._meta.concrete_fields if f"{prefix}{field.attname}" in row]
+    values = [row[f"{prefix}{field.attname}"] for field in fields]
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+def participant(row: dict) -> Participant:
+    """A participant with its person, from a row of ``first_participants``."""
+    found = loaded(Participant, row)
+    found.person = loaded(Person, row, prefix="person__")
+    return found
+
+
 class SearchView(TemplateView):
     """One box for everything: persons (any script), cases, organizations, assemblies
     and legal articles."""
@@ -81,36 +98,53 @@ class SearchView(TemplateView):
 
     def persons(self, text: str) -> list:
         """Best match first (``Person.objects.search``), each with ``roles_text``."""
-        found = Person.objects.visible_to(PUBLIC).search(text).only(*PERSON_ROW).annotate(role_names=role_names())
-        persons = list(found[: self.limit])
-        for person in persons:
-            person.roles_text = roles_text(person.role_names)
+
+        def build(text):
+            found = Person.objects.visible_to(PUBLIC).search(text).annotate(role_names=role_names())
+            return found.values("id", *PERSON_ROW, "role_names")[: self.limit]
+
+        persons = []
+        for row in search_rows("search persons", build, text):
+            person = loaded(Person, row)
+            person.roles_text = roles_text(row["role_names"])
+            persons.append(person)
         return persons
 
-    def cases(self, text: str):
+    def cases(self, text: str) -> list:
         """Newest first, as the case list. A row names the first ``people_shown``
         published participants ("…" when there are more) and no articles: a mass trial's
         hundred defendants and their charges are the case page's, and were most of the
         cost of a search (docs/performance.md)."""
-        participants = (
-            public_participants()
-            .select_related("person")
-            .only("case", "role", "person", *ROW_PERSON, "person__pseudonym")
-            .order_by("role", "person__name_latin", "pk")
-        )
+
+        def build(text):
+            found = Case.objects.visible_to(PUBLIC).filter(search_cases(text)).order_by("-opened_on", "title", "pk")
+            return found.values("id", *CASE_ROW, "location_id", "location__id", *LOCATION_ROW)[: self.limit]
+
+        cases = []
+        for row in search_rows("search cases", build, text):
+            case = loaded(Case, row)
+            if case.location_id is not None:
+                case.location = loaded(Location, row, prefix="location__")
+            cases.append(case)
+        people = defaultdict(list)
+        for row in self.first_participants([case.pk for case in cases]):
+            people[row["case_id"]].append(row)
         shown = self.people_shown
-        first = Prefetch("participants", queryset=participants[: shown + 1], to_attr="first_participants")
-        cases = list(
-            Case.objects.visible_to(PUBLIC)
-            .filter(search_cases(text))
-            .select_related("location")
-            .only(*CASE_ROW)
-            .prefetch_related(first)
-            .order_by("-opened_on", "title", "pk")[: self.limit]
-        )
         for case in cases:
-            case.people, case.more_people = case.first_participants[:shown], len(case.first_participants) > shown
+            case.people = [participant(row) for row in people[case.pk][:shown]]
+            case.more_people = len(people[case.pk]) > shown
         return cases
+
+    def first_participants(self, case_ids: list) -> list[dict]:
+        """The first ``people_shown`` + 1 published participants of each case, in the
+        case list's order (role, Latin name): a window, so a mass trial sends six rows."""
+        if not case_ids:
+            return []
+        order = ["role", "person__name_latin", "pk"]
+        position = Window(RowNumber(), partition_by=F("case_id"), order_by=order)
+        first = public_participants().filter(case_id__in=case_ids).annotate(position=position)
+        first = first.filter(position__lte=self.people_shown + 1).order_by("case_id", *order)
+        return list(first.values("id", "case_id", "role", "person__id", *ROW_PERSON, "person__pseudonym"))
 
     def organizations(self, text: str):
         """By name, local name or abbreviation in any script (``name_key`` is the three

@@ -77,7 +77,9 @@ class PersonFilter(ApiFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value) if name_key(value) else queryset.none()
+        # The list is in the API's own order (keyset pagination): the search's rank would
+        # only be built and dropped.
+        return queryset.matching(value) if name_key(value) else queryset.none()
 
     def filter_organization(self, queryset, name, value):
         memberships = Membership.objects.visible_to(self.level).filter(
