@@ -20,6 +20,7 @@ from kazmonitor.models import Source
 from people.models import Organization, Person
 
 from .models import Charge, Detention, Event, Extension, Participant, Sentence
+from .templatetags.choice_labels import labels  # what get_kind_display answers, from a table kept per language
 
 
 def visible_sources(level: int, to_attr: str = "visible_sources") -> Prefetch:
@@ -112,12 +113,6 @@ def _person(person: Person) -> str:
     return person.public_name
 
 
-def _labels(model, field_name: str) -> dict:
-    """``value → label`` of a choice field in the active language: what
-    ``instance.get_<field>_display()`` answers, looked up once per timeline."""
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
-
-
 def case_timeline(case, level: int) -> list[TimelineEntry]:
     """The case's history in date order, derived from its visible charges, detentions,
     extensions, sentences and events (nothing is typed twice). Needs the prefetches
@@ -142,7 +137,7 @@ def case_timeline(case, level: int) -> list[TimelineEntry]:
                 )
             )
     if case.visible_detentions:
-        detention_kinds = _labels(Detention, "kind")
+        detention_kinds = labels(Detention, "kind")
         began, extended, by, released = (
             _("%(person)s: %(kind)s began"),
             _("%(person)s: detention extended until %(until)s"),
@@ -178,7 +173,7 @@ def case_timeline(case, level: int) -> list[TimelineEntry]:
                 text += f" ({detention.release_reason})"
             add(TimelineEntry(detention.ended_on, detention.ended_on_precision, "release", text, detention.certainty))
     if case.visible_sentences:
-        sentenced, sentence_kinds = _("%(person)s sentenced: %(kind)s"), _labels(Sentence, "kind")
+        sentenced, sentence_kinds = _("%(person)s sentenced: %(kind)s"), labels(Sentence, "kind")
     for sentence in case.visible_sentences:
         if sentence.sentenced_on:
             text = sentenced % {
