@@ -57,6 +57,7 @@ NASTY = [
     "'quoted already",
     "a; b",
     "\\.",
+    "line\u2028separator\x85next\x0bvertical\x0cfeed",
     "Қазақстан: «тест» — ақпарат",
     "Казахстан, «кавычки»",
     "",
