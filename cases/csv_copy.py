@@ -1,6 +1,7 @@
-"""The case list's CSV cells in SQL, for ``kazmonitor.api.csv_copy``: one expression per
-column of ``CaseSerializer``, written as the serializer and ``_cell`` write them
-(``tests/test_api_csv_copy.py`` compares the two byte for byte)."""
+"""The case list's CSV cells in SQL, for ``kazmonitor.api.csv_copy``: one expression
+per column of ``CaseSerializer``, each written as the serializer represents it and
+``kazmonitor.api.csv.cell`` writes it (``tests/test_api_csv_copy.py`` compares the
+two byte for byte)."""
 
 from cases.models import Case
 from cases.serializers import FREEDOMS

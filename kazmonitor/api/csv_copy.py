@@ -1,24 +1,27 @@
 """CSV exports written by PostgreSQL: ``COPY (SELECT ...) TO STDOUT WITH (FORMAT csv)``.
 
 The Python writer (``kazmonitor.api.csv``) builds a model instance, a representation
-and a row of cells per record: about 5,000 rows a second. For the lists named in
-``COPY_COLUMNS`` the database formats every cell itself, byte for byte as ``_cell``
-does with the serializer's representation (the tests in ``test_api_csv_copy`` hold
-the two paths to that):
+and a row of cells per record (8,400 rows a second for the whole case list); COPY
+writes 40,000 (``bench/serialization.py``). For the lists named in ``COPY_COLUMNS``
+the database formats every cell itself, byte for byte as ``cell`` does with the
+serializer's representation (``tests/test_api_csv_copy.py`` holds the two paths to that):
 
 - the statement is the view's own queryset (its filters, reader level, ordering)
   with the cells as annotations, so what is exported is decided in one place;
 - every value reaches SQL as a bound parameter, never spliced into the text;
 - text that a spreadsheet would run as a formula gets the leading ``'``, unless
-  Python's ``float()`` reads it as a number (``NUMBER`` is that grammar as a regex);
-- empty cells are NULL, which COPY writes unquoted as ``""`` would be by ``csv``;
+  Python's ``float()`` reads it as a number (``number_pattern()`` is that grammar);
+- empty cells are NULL: COPY writes NULL as nothing, as ``csv`` writes ``""``
+  (an empty string COPY would write as ``""``, quoted);
 - lines end in ``\\r\\n`` as the ``csv`` module writes them (COPY ends them in ``\\n``).
 
 Anything else (SQLite, a serializer not listed, a date format this module cannot
 write in SQL) goes through the Python writer."""
 
 import datetime
+import functools
 import sys
+from contextlib import nullcontext
 
 from django.db import connections, transaction
 from django.db.backends.utils import CursorDebugWrapper
@@ -81,10 +84,10 @@ def copy_rows(db: str, statement: str, params: list):
     connection = connections[db]
     with transaction.atomic(using=db), connection.cursor() as cursor, connection.wrap_database_errors:
         # A whole list is estimated costly enough for JIT compilation, which then takes
-        # longer than the export itself (5 s of 10 for 160,000 cases): off until the
-        # end of this transaction (of the caller's, inside one).
+        # as long as the export itself (5 s of 10 for 160,000 cases): off until this
+        # transaction ends (inside a caller's transaction, until that one ends).
         cursor.execute("SELECT set_config('jit', 'off', true)")
-        logged = cursor.debug_sql(statement, params) if isinstance(cursor, CursorDebugWrapper) else _Nothing()
+        logged = cursor.debug_sql(statement, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
         with logged, cursor.cursor.copy(statement, params) as copy:
             block = bytearray()
             for row in copy:  # one CopyData message per row, ending in "\n"
@@ -95,14 +98,6 @@ def copy_rows(db: str, statement: str, params: list):
                     block.clear()
             if block:
                 yield bytes(block)
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 class Sql(Expression):
@@ -144,7 +139,8 @@ def _char_class(chars) -> str:
     return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
 
 
-def _number_pattern() -> str:
+@functools.cache
+def number_pattern() -> str:
     """What ``float()`` accepts: any Unicode decimal digit, single ``_`` between digits,
     surrounding whitespace (``str.isspace`` but the ASCII separators ``\\x1c``-``\\x1f``),
     ``inf``/``infinity``/``nan`` in any case."""
@@ -162,12 +158,11 @@ def _number_pattern() -> str:
     return f"^{s}*[-+]?({finite}|{special}){s}*$"
 
 
-NUMBER = _number_pattern()
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in sorted(python_csv.FORMULA_START))
 
 
 def text(expression) -> Sql:
-    """A text cell: ``_cell`` of the value (a leading ``'`` on formula-like text)."""
+    """A text cell: ``cell()`` of the value (a leading ``'`` on formula-like text)."""
     if isinstance(expression, str):
         expression = F(expression)
     return Sql(
@@ -175,7 +170,7 @@ def text(expression) -> Sql:
         "ELSE {}::text END",
         expression,
         expression,
-        NUMBER,
+        number_pattern(),
         expression,
         expression,
         expression,
@@ -195,7 +190,7 @@ def absolute_url(context: dict, basename: str, lookup) -> Expression:
         return Value(None, output_field=TextField())
     prefix = prefix[:-1]
     if python_csv.cell(prefix + "x") != prefix + "x":
-        raise Unsupported  # a URL a spreadsheet would run: leave it to _cell
+        raise Unsupported  # a URL a spreadsheet would run: leave it to cell()
     return Sql("{} || {} || '/'", prefix, lookup)
 
 
@@ -205,7 +200,7 @@ def visible(visibility: str, level: int, expression) -> Sql:
 
 
 def flags(names: dict[str, str]) -> Sql:
-    """A list of the names whose boolean field is true, joined as ``_cell`` joins lists."""
+    """A list of the names whose boolean field is true, joined as ``cell()`` joins lists."""
     terms = ", ".join(["CASE WHEN {} THEN {} END"] * len(names))
     arguments = [x for field, name in names.items() for x in (F(field), python_csv.cell(name))]
     return Sql(f"concat_ws({{}}, {terms})", python_csv.LIST_SEPARATOR, *arguments)
@@ -221,7 +216,7 @@ def utc_datetime(field: str) -> Sql:
 
 
 def many_to_many(model, field_name: str, item: str) -> Subquery:
-    """A prefetched many-to-many list of references as ``_cell`` writes it: each
+    """A prefetched many-to-many list of references as ``cell()`` writes it: each
     target's ``item`` (its ``id``), in the target's ``Meta.ordering`` then link order
     (as ``prefetch_related`` and ``fast_rows`` order them)."""
     field = model._meta.get_field(field_name)
