@@ -213,9 +213,11 @@ def _getter(field, model, many=False, pk_guard=False):
     if field.source == "*" and type(field).get_attribute is drf_fields.Field.get_attribute:
         return _whole
     generic = _generic_getter(field)
-    if model is None or len(field.source_attrs) != 1:
+    if len(field.source_attrs) != 1:
         return generic
     attr = field.source_attrs[0]
+    if model is None:  # a plain serializer (of model instances or other objects)
+        return _plain_getter(attr, generic) if type(field).get_attribute is drf_fields.Field.get_attribute else generic
     try:
         model_field = model._meta.get_field(attr)
     except FieldDoesNotExist:
@@ -242,6 +244,20 @@ def _attribute_getter(attr, generic):
             return None
         except (KeyError, AttributeError):
             return generic(instance)
+
+    return getter
+
+
+def _plain_getter(attr, generic):
+    """``getattr``; anything DRF treats specially (a missing attribute, a callable it
+    would call) goes the generic way."""
+
+    def getter(instance):
+        try:
+            value = getattr(instance, attr)
+        except Exception:  # noqa: BLE001 - DRF's own handling decides
+            return generic(instance)
+        return generic(instance) if callable(value) else value
 
     return getter
 

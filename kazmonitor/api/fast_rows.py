@@ -16,7 +16,7 @@ the same ``select_related`` and ``prefetch_related`` data, as
 Anything else (``Prefetch`` objects, reverse or nested lookups) goes through
 ``prefetch_related_objects`` per chunk, as ``QuerySet.iterator`` does."""
 
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist
@@ -183,9 +183,14 @@ def _m2m_prefetcher(model, lookup):
     def prefetch(instances):
         db = instances[0]._state.db
         found: dict = {obj.pk: [] for obj in instances}
-        links = through._default_manager.using(db)
-        links = links.filter(_among(links, source_attname, list(found)))
-        for row in links.order_by(*order, "pk").values_list(*columns):
+        connection = connections[db]
+        if connection.vendor == "postgresql":  # one array parameter: the same SQL every time
+            rows = _links_query(through, source_attname, tuple(order), tuple(columns)).rows(connection, list(found))
+        else:
+            links = through._default_manager.using(db)
+            links = links.filter(_among(links, source_attname, list(found)))
+            rows = links.order_by(*order, "pk").values_list(*columns)
+        for row in rows:
             item = known.get(row[pk_index])
             if item is None:
                 item = known[row[pk_index]] = make(db, attnames, row[1:])
@@ -194,6 +199,17 @@ def _m2m_prefetcher(model, lookup):
             obj.__dict__.setdefault("_prefetched_objects_cache", {})[lookup] = found[obj.pk]
 
     return prefetch
+
+
+@cache
+def _links_query(through, source_attname: str, order: tuple, columns: tuple) -> "PreparedQuery":
+    """The link rows of ``_m2m_prefetcher`` for a list of ids, compiled once (PostgreSQL)."""
+    return PreparedQuery(
+        lambda ids: (
+            through._default_manager.filter(_AnyOf(F(source_attname), ids)).order_by(*order, "pk").values_list(*columns)
+        ),
+        markers=([-918_273_645], [-918_273_646]),
+    )
 
 
 class _AnyOf(Lookup):
@@ -258,19 +274,19 @@ class PreparedQuery:
         if compiler.has_composite_fields(fields):
             raise ValueError("A prepared query does not read composite fields.")
         converters = compiler.get_converters(fields)
-        klass_info, select = compiler.klass_info, compiler.select
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
-        _speed_up(populators, fetch_mode)
-        annotations = list((compiler.annotation_col_map or {}).items())
-        make = _from_db(klass_info["model"], fetch_mode)
-        return compiler, sql, list(params), slots, converters, (start, end, init_list, populators, annotations, make)
+        klass_info, select, instances = compiler.klass_info, compiler.select, None
+        if klass_info is not None:  # model instances (not values)
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            init_list = [f[0].target.attname for f in select[start:end]]
+            populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
+            _speed_up(populators, fetch_mode)
+            annotations = list((compiler.annotation_col_map or {}).items())
+            instances = (start, end, init_list, populators, annotations, _from_db(klass_info["model"], fetch_mode))
+        return compiler, sql, list(params), slots, converters, instances
 
-    def run(self, connection, value) -> list:
-        compiler, sql, params, slots, converters, (start, end, init_list, populators, annotations, make) = (
-            self.compiled(connection)
-        )
+    def rows(self, connection, value) -> list:
+        """The rows (with Django's converters applied) for ``value``."""
+        compiler, sql, params, slots, converters, _instances = self.compiled(connection)
         if self.prepare is not None:
             value = self.prepare(value, connection)
         params = list(params)
@@ -279,10 +295,13 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+    def run(self, connection, value) -> list:
+        """The model instances for ``value``."""
+        start, end, init_list, populators, annotations, make = self.compiled(connection)[-1]
         db, result = connection.alias, []
-        for row in rows:
+        for row in self.rows(connection, value):
             obj = make(db, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
