@@ -10,12 +10,14 @@ from django.utils import translation
 
 from cases.models import Participant
 from kazmonitor.models import Visibility
-from kazmonitor.templatetags.site import person_url, url_of
+from kazmonitor.templatetags.site import page_url, person_url, url_of
 from tests.factories import (
+    AssemblyFactory,
     CaseFactory,
     ChargeFactory,
     LegalArticleFactory,
     LocationFactory,
+    OrganizationFactory,
     ParticipantFactory,
     PersonFactory,
     TagFactory,
@@ -120,6 +122,14 @@ def test_record_urls_are_what_reverse_gives_in_every_language():
             assert url_of("case_detail")("a-case_1") == reverse("case_detail", kwargs={"slug": "a-case_1"})
             assert person_url(person) == reverse("person_detail", kwargs={"slug": "open-person"})
             assert person_url(protected) == reverse("person_protected_detail", kwargs={"uuid": protected.uuid})
+
+
+def test_page_urls_are_the_records_own_urls_in_every_language():
+    records = [CaseFactory(), LegalArticleFactory(), AssemblyFactory(), OrganizationFactory(), PersonFactory()]
+    for language in ("en", "ru", "kk"):
+        with translation.override(language):
+            for record in records:
+                assert page_url(record) == record.get_absolute_url()
 
 
 def test_a_value_reverse_would_refuse_is_refused_alike():

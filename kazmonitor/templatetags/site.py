@@ -87,6 +87,25 @@ def person_url(person) -> str:
     return url_of("person_detail")(person.slug)
 
 
+# Records whose public page is addressed by slug, with the URL name their
+# ``get_absolute_url`` reverses.
+SLUG_PAGES = {
+    "cases.case": "case_detail",
+    "cases.legalarticle": "article_detail",
+    "cases.assembly": "assembly_detail",
+    "people.organization": "organization_detail",
+}
+
+
+@register.filter
+def page_url(record) -> str:
+    """``{{ case|page_url }}``: ``record.get_absolute_url()`` for a case, legal article,
+    assembly or organization without a ``reverse`` per call (``url_of``): a person's page
+    links hundreds of cases and articles. Anything else: its ``get_absolute_url()``."""
+    view_name = SLUG_PAGES.get(record._meta.label_lower)
+    return url_of(view_name)(record.slug) if view_name else record.get_absolute_url()
+
+
 def person_key(person) -> str:
     """The value of the ``person`` filter in list URLs (never the slug of a protected person)."""
     return str(person.uuid) if person.identity_protected else person.slug
