@@ -2,7 +2,9 @@
 
 Columns come from the list serializer: nested objects become ``parent.child``
 columns (``location.id``, ``opened_on.precision``), lists become one column joined
-with ``; ``. Cells that a spreadsheet would run as a formula are prefixed with ``'``."""
+with ``; ``. Cells that a spreadsheet would run as a formula are prefixed with ``'``.
+On PostgreSQL, ``kazmonitor.api.csv_copy`` writes some lists with the database's
+``COPY`` instead, to the same bytes."""
 
 import csv
 import json
