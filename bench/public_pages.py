@@ -4,8 +4,11 @@
 
 Fill that database first (``manage.py load_demo`` or ``manage.py generate_data --scale 0.1``).
 Requests every kind of public page in-process (Django's test client: no network, no
-static files) and prints, per page, the number of SQL queries and the median and
-worst time over ``--repeat`` requests after one warm-up request.
+static files) and prints, per page, the number of SQL queries, the median and worst time
+and the median CPU time of this process over ``--repeat`` requests after one warm-up
+request, and the median as a multiple of ``/healthz`` (one ``SELECT 1`` through the same
+middleware). Pages are built every time (the page and API response caches off) unless
+``--cached``; ``--only`` keeps the pages whose URL contains one of the given strings.
 """
 
 import argparse
@@ -30,6 +33,7 @@ def pages() -> list[str]:
 
     public = Visibility.PUBLIC
     urls = [
+        "/healthz",
         "/",
         "/ru/",
         "/cases/",
@@ -82,7 +86,11 @@ def pages() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cached", action="store_true", help="keep the page and API response caches on")
+    parser.add_argument("--only", nargs="+", metavar="TEXT", help="only the pages whose URL contains one of these")
     args = parser.parse_args()
+    if not args.cached:
+        os.environ.update({"PAGE_CACHE_SECONDS": "0", "API_CACHE_SECONDS": "0"})
 
     import django
 
@@ -96,18 +104,26 @@ def main() -> None:
     logging.getLogger("django.request").setLevel(logging.ERROR)  # expected 404s are reported in the table
     client = Client()
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
-    print(f"{'page':60} {'status':>6} {'queries':>7} {'median ms':>10} {'worst ms':>9}")
+    print(
+        f"{'page':60} {'status':>6} {'queries':>7} {'median ms':>10} {'worst ms':>9} {'cpu ms':>7} {'× /healthz':>10}"
+    )
+    minimal = None
     for url in pages():
+        if args.only and url != "/healthz" and not any(text in url for text in args.only):
+            continue
         client.get(url)
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+        median = statistics.median(times)
+        minimal = minimal or median
         print(
             f"{url[:60]:60} {response.status_code:>6} {len(queries.captured_queries):>7} "
-            f"{statistics.median(times):>10.1f} {max(times):>9.1f}"
+            f"{median:>10.1f} {max(times):>9.1f} {statistics.median(cpu):>7.1f} {median / minimal:>10.1f}"
         )
 
 

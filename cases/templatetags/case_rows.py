@@ -2,7 +2,7 @@
 home page, an article's and an organization's cases), written in Python. Django's
 template engine took ~13 ms for a page of 25 rows naming a hundred people and sixty
 articles (a lookup, a filter and an escape per value, a ``reverse`` per link); the
-same HTML written here takes about a tenth of that (docs/performance.md).
+same HTML written here takes about a tenth of that.
 
 ``cases`` are ``public_cases()``; their published people and articles are read for
 all the rows at once, in two queries (none for an empty list)."""
