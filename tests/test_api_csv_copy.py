@@ -23,6 +23,7 @@ from tests.factories import (
     PersonFactory,
     TagFactory,
 )
+from tests.full_record import INTERNAL_ONLY_MARKERS, PARTNERS_MARKERS, build_full_record
 
 pytestmark = [
     pytest.mark.django_db,
@@ -153,6 +154,19 @@ def test_copy_export_is_byte_for_byte_the_python_export_at_every_level(nasty_cas
     assert everything.count("\r\n") > 20
     assert "MARK-REAL" not in everything
     assert ("Partners court" in everything) == (level == Visibility.PARTNERS)
+
+
+@pytest.mark.parametrize("level", [None, Visibility.PUBLIC, Visibility.PARTNERS])
+def test_copy_export_of_the_full_record_leaks_no_marker_the_reader_may_not_see(monkeypatch, level):
+    """Every confidential field, internal record and protected name holds a marker."""
+    record = build_full_record()
+    client = client_for(None if level is None else make_key(level)[1])
+    by_copy, by_python = _both_paths(client, "/api/v1/cases/?format=csv", monkeypatch)
+    assert by_copy == by_python
+    forbidden = INTERNAL_ONLY_MARKERS + ([] if level == Visibility.PARTNERS else PARTNERS_MARKERS)
+    assert [marker for marker in forbidden if marker.lower() in by_copy.lower()] == []
+    assert str(record.protected.uuid) not in by_copy
+    assert ("MARK-PARTNERS-CASE" in by_copy) == (level == Visibility.PARTNERS)  # so the check can fail
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
