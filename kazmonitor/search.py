@@ -61,6 +61,8 @@ def among(field: str, ids: QuerySet) -> Q:
     the whole table instead: a sequential scan of 100,000 persons, 50–90 ms
     (docs/performance.md)."""
     ids = ids.order_by()
+    if ids.query.is_empty():  # nothing to look for ("%": no name key): ARRAY(NULL) is an error
+        return Q(**{f"{field}__in": []})
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": ids})
     return Q(_AnyOfArray(F(field), Subquery(ids)))
