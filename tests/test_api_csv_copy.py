@@ -263,3 +263,24 @@ def test_closing_a_long_copy_mid_stream_cancels_it_and_keeps_the_connection(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def _jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_long_copy_in_autocommit_leaves_the_connection_idle_and_usable():
+    """As in production: no transaction around the request, none left behind."""
+    jit = _jit()
+    rows = csv_copy.copy_rows(
+        "default", "COPY (SELECT g FROM generate_series(1, 5000000) g) TO STDOUT (FORMAT csv)", []
+    )
+    next(rows)
+    rows.close()
+
+    assert connection.connection.info.transaction_status.name == "IDLE"
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert _jit() == jit  # the export's own setting ended with its transaction
