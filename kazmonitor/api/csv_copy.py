@@ -26,6 +26,7 @@ from contextlib import nullcontext
 from django.db import connections, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Expression, F, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.manager import BaseManager
 from django.utils import formats
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.module_loading import import_string
@@ -221,6 +222,8 @@ def many_to_many(model, field_name: str, item: str) -> Subquery:
     (as ``prefetch_related`` and ``fast_rows`` order them)."""
     field = model._meta.get_field(field_name)
     through, target = field.remote_field.through, field.related_model
+    if type(target._default_manager).get_queryset is not BaseManager.get_queryset:
+        raise Unsupported  # prefetch_related reads the targets through a manager that filters
     source, to = field.m2m_field_name(), field.m2m_reverse_field_name()
     order = [f"-{to}__{term[1:]}" if term.startswith("-") else f"{to}__{term}" for term in target._meta.ordering]
     items = StringAgg(text(f"{to}__{item}"), Value(python_csv.LIST_SEPARATOR), order_by=[*order, "pk"])
