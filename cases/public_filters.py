@@ -9,7 +9,6 @@ from html import escape
 from typing import NamedTuple
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import Min, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -18,8 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kazmonitor import generation
 from kazmonitor.models import Location, Tag, Visibility
+from kazmonitor.public_views import kept
 from kazmonitor.search import among
 from kazmonitor.templatetags.site import place
 from people.models import Organization, Person
@@ -232,23 +231,19 @@ class CaseFilterForm(forms.Form):
 
 
 # The selects of records (legal articles, places, tags) on every case list page: their
-# (value, label) pairs in the reader's language, kept in the shared cache until the
-# records change (the signal-raised ``generation.cache_number``) or for CHOICES_SECONDS
-# (changes that send no signal). Built, they cost three queries and ~100 model instances.
+# (value, label) pairs in the reader's language, kept until the records change
+# (``kept``). Built, they cost three queries and ~100 model instances.
 LISTED = ("article", "region", "tag")
-CHOICES_SECONDS = 5 * 60
 
 
 def _choice_lists(fields: dict[str, SlugChoiceField]) -> dict[str, list[tuple[str, str]]]:
-    key = f"case-filter-choices:{get_language()}:{generation.cache_number()}"
-    lists = cache.get(key)
-    if lists is None:
-        lists = {
+    def build():
+        return {
             name: [(field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in field.queryset.all()]
             for name, field in fields.items()
         }
-        cache.set(key, lists, CHOICES_SECONDS)
-    return lists
+
+    return kept(f"case-filter-choices:{get_language()}", build)
 
 
 def _pairs_of(lists, name: str) -> list[tuple[str, str]]:

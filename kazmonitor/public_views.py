@@ -2,15 +2,32 @@
 pages whose old slugs redirect, and page sizes."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
+from kazmonitor import generation
 from kazmonitor.models import OldSlug, Visibility
 
 PUBLIC = Visibility.PUBLIC
 PAGE_SIZE = 25
+KEPT_SECONDS = 5 * 60
+
+
+def kept(name: str, build):
+    """``build()``, kept in the shared cache under ``name`` until the records change (the
+    signal-raised ``generation.cache_number``: no query), for what every build of a page
+    would otherwise recompute from whole tables or vocabularies. A change that sends no
+    signal (a bulk update in a shell) shows within KEPT_SECONDS. ``name`` carries
+    whatever else the value depends on (the language, the day)."""
+    key = f"kept:{name}:{generation.cache_number()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, KEPT_SECONDS)
+    return value
 
 
 class CappedPaginator(Paginator):
