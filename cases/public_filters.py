@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kazmonitor.models import Location, Tag, Visibility
 from kazmonitor.public_views import kept
-from kazmonitor.search import among
+from kazmonitor.search import among_search
 from kazmonitor.templatetags.site import place
 from people.models import Organization, Person
 
@@ -262,8 +262,7 @@ def search_cases(text: str) -> Q:
     """Cases whose title or summary (in any language) contains ``text``, or that name a
     published person matching it in any script (protected persons only by pseudonym).
     ``Case.objects.search`` unites indexed lookups (docs/performance.md)."""
-    ids = Case.objects.search_ids(text, level=PUBLIC)
-    return among("pk", ids) if ids is not None else Q(pk__in=[])
+    return among_search("pk", "public case ids", lambda text: Case.objects.search_ids(text, level=PUBLIC), text)
 
 
 # What a row of a case list (templates/includes/case_rows.html) reads, and nothing more:

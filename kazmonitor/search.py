@@ -18,6 +18,7 @@ from collections.abc import Callable
 from anyascii import anyascii
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 _FOLDS = (("kh", "h"), ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "f"), ("c", "ts"))
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
@@ -76,28 +77,53 @@ _COMPILED: dict = {}
 
 
 def search_rows(shape: str, build: Callable[[str], QuerySet], text: str) -> list[dict]:
-    """The rows of ``build(text)``, a ``values()`` query, as dicts.
-
-    Building and compiling the public search's person and case queries (unions of
-    indexed lookups, a rank, subqueries) cost ~5 ms of Python each, more than running
-    them, and only the searched text changes between requests. On PostgreSQL ``build``
-    is compiled once per process and ``shape`` (whatever else the query depends on) with
-    a stand-in text, and each search runs that SQL with its own text in the stand-in's
-    place: as written where the query used it as written, LIKE-escaped where Django
-    escaped it, its ``name_key`` where the query used that. The mapping is checked once
-    against a second compilation; a query it does not reproduce, a text too short to be
-    searched inside names (another query) and other databases are built every time."""
-    if connection.vendor != "postgresql" or is_short(name_key(text)) or is_short(text.strip()):
+    """The rows of ``build(text)``, a ``values()`` query, as dicts; on PostgreSQL from
+    SQL compiled once per ``shape`` (``compiled``)."""
+    found = compiled(shape, build, text)
+    if found is None:
         return list(build(text))
+    names = _COMPILED[shape][2]
+    with connection.cursor() as cursor:
+        cursor.execute(*found)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def among_search(field: str, shape: str, build: Callable[[str], QuerySet | None], text: str) -> Q:
+    """``among(field, build(text))`` (no match when ``build`` gives None), on PostgreSQL
+    with the ids' SQL compiled once per ``shape`` (``compiled``)."""
+
+    def ids(text):
+        found = build(text)
+        return None if found is None else found.order_by()  # a union gets its model's order
+
+    found = compiled(shape, ids, text)
+    if found is not None:  # Django's own SQL; the searched text is only ever a parameter
+        return Q(_AnyOfArray(F(field), RawSQL(*found)))  # noqa: S611
+    ids = build(text)
+    return among(field, ids) if ids is not None else Q(**{f"{field}__in": []})
+
+
+def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[str, list] | None:
+    """The SQL and parameters of ``build(text)`` on PostgreSQL, compiled once per process
+    and ``shape`` (whatever else the query depends on); None where it must be built.
+
+    Building and compiling the searches (unions of indexed lookups, a rank, subqueries)
+    cost ~5 ms of Python each, more than running them, and only the searched text
+    changes between requests. ``build`` is compiled once with a stand-in text, and each
+    search runs that SQL with its own text in the stand-in's place: as written where
+    the query used it as written, LIKE-escaped where Django escaped it, its ``name_key``
+    where the query used that. The mapping is checked once against a second compilation;
+    a query it does not reproduce, a text too short to be searched inside names (another
+    query) and other databases are built every time (docs/performance.md)."""
+    if connection.vendor != "postgresql" or is_short(name_key(text)) or is_short(text.strip()):
+        return None
     if shape not in _COMPILED:
         _COMPILED[shape] = _compile(build)
     if _COMPILED[shape] is None:
-        return list(build(text))
-    sql, slots, names = _COMPILED[shape]
+        return None
+    sql, slots, _names = _COMPILED[shape]
     values = _values(text)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slot(values) for slot in slots])
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sql, [slot(values) for slot in slots]
 
 
 def _values(text: str) -> dict[str, str]:

@@ -51,9 +51,15 @@ class PersonQuerySet(VisibilityQuerySet):
     def matching(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
         """The persons ``search`` finds, unranked: for use inside another query (the
         cases that name them), where an order would only cost."""
+        ids = self.matching_ids(text, reveal_protected=reveal_protected)
+        return self.none() if ids is None else self.filter(among("pk", ids))
+
+    def matching_ids(self, text: str, *, reveal_protected: bool = False) -> "models.QuerySet | None":
+        """The ids of the persons ``matching`` finds (None when ``text`` has no name key),
+        for ``among()`` or ``kazmonitor.search.among_search``."""
         key = name_key(text)
         if not key:
-            return self.none()
+            return None
         named = {} if reveal_protected else {"identity_protected": False}
         persons = self.model.objects.order_by()
         # A key of one or two letters occurs in most names: public searches match it
@@ -69,7 +75,7 @@ class PersonQuerySet(VisibilityQuerySet):
             )
         # One indexed lookup per name column (trigram GIN indexes on PostgreSQL), united:
         # an OR across the alias join would make the database scan both tables.
-        ids = (
+        return (
             persons.filter(real, **named)
             .values("pk")
             .union(
@@ -79,7 +85,6 @@ class PersonQuerySet(VisibilityQuerySet):
                 persons.filter(pseudonym, identity_protected=True).values("pk"),
             )
         )
-        return self.filter(among("pk", ids))
 
     def _search_rank(self, key: str, named: dict) -> models.Case:
         """0: a name equals ``key``; 1: a name starts with it; 2: a word in a name starts

@@ -7,7 +7,7 @@ a few people, never a protected real name."""
 import pytest
 from django.db import connection
 
-from cases.models import Participant
+from cases.models import Case, Participant
 from cases.public_filters import public_cases, search_cases
 from cases.search_views import SearchView
 from kazmonitor import search
@@ -184,3 +184,23 @@ def test_a_query_the_stand_in_cannot_map_is_built_every_time():
     assert search.search_rows("test: transformed text", build, "MAMAI") == [{"name_latin": "Mamai"}]
     if connection.vendor == "postgresql":
         assert search._COMPILED["test: transformed text"] is None
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_case_list_and_the_api_person_search_answer_as_the_orm_for_any_text(client, anonymous, text):
+    mamai = PersonFactory(name="Мамай", name_latin="Mamai")
+    PersonFactory(name="Тест", name_latin="50%_off back\\slash O'Brien zq_xz a_b%c")
+    ParticipantFactory(case=CaseFactory(title="Calls to mass riots", summary="In Almaty, 50%_off"), person=mamai)
+    CaseFactory(title="O'Brien and zq_xz", summary="back\\slash a_b%c")
+
+    listed = client.get("/cases/", {"q": text}).context["object_list"]
+    api = anonymous.get("/api/v1/persons/", {"q": text}).json()["results"]
+
+    assert {case.pk for case in listed} == set(
+        Case.objects.visible_to(PUBLIC).search(text, level=PUBLIC).values_list("pk", flat=True)
+    )
+    expected = Person.objects.visible_to(PUBLIC).filter(identity_protected=False).matching(text)
+    assert {person["name"] for person in api} == set(expected.values_list("name_latin", flat=True))
+    if connection.vendor == "postgresql":
+        assert search._COMPILED["public case ids"] is not None
+        assert search._COMPILED["api person ids"] is not None
