@@ -2,8 +2,11 @@
 assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``.
 
 Never cached (a cached answer would tell that someone searched that name recently), so
-each group is one indexed query that loads only what its rows print
-(docs/performance.md, "The public search page")."""
+built on every request: six queries whatever matches (persons, cases, the cases' first
+participants, organizations, assemblies, articles), each loading only what its rows
+print, the person and case queries compiled once per process on PostgreSQL
+(``kazmonitor.search.search_rows``; docs/performance.md, "The public search built from
+scratch")."""
 
 from collections import defaultdict
 
