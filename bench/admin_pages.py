@@ -81,7 +81,7 @@ def pages() -> dict[str, str]:
     }
 
 
-def measure(client: Client, name: str, path: str, runs: int) -> None:
+def measure(client: Client, name: str, path: str, runs: int, queries: bool = False) -> None:
     timings = []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
@@ -97,12 +97,16 @@ def measure(client: Client, name: str, path: str, runs: int) -> None:
         f"{slowest['sql'][:90]}",
         flush=True,
     )
+    if queries:  # every query of the last request, slowest first
+        for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+            print(f"    {float(query['time']) * 1000:>6.0f} ms  {query['sql'][:300]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="requests per page; the median is printed")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
+    parser.add_argument("--queries", action="store_true", help="print each query of the last request with its time")
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     user_logged_in.connect(pass_second_factor, dispatch_uid="bench-admin-pages")
@@ -115,7 +119,7 @@ def main() -> None:
         client.force_login(user)
         for name, path in pages().items():
             if options.only in name:
-                measure(client, name, path, options.runs)
+                measure(client, name, path, options.runs, options.queries)
         transaction.set_rollback(True)
 
 

@@ -5,6 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,24 +23,39 @@ from .assembly import Assembly
 from .case import Case
 from .legal import Facility
 
+# ``Detention.held_until`` of a detention whose custody has no known end: open, with no
+# court extension. A date rather than NULL so that "held on day D" is one range,
+# ``held_until >= D``, read from one index without visiting the table.
+OPEN_ENDED = datetime.date.max
+
+
+def _held_until_expression():
+    """``held_until`` computed in the database: the end of an ended detention, else the
+    latest ``extended_until`` of its court extensions, else ``OPEN_ENDED``."""
+    last_extension = (
+        Extension.objects.filter(detention=models.OuterRef("pk"))
+        .order_by()
+        .values("detention")
+        .annotate(last=models.Max("extended_until"))
+        .values("last")
+    )
+    return Coalesce(F("ended_on"), models.Subquery(last_extension), models.Value(OPEN_ENDED))
+
 
 class DetentionQuerySet(VisibilityQuerySet):
     def in_custody_on(self, day: datetime.date) -> "DetentionQuerySet":
         """Detentions that held the person on ``day``: started by then and not ended
         before it. An open detention counts while it has no court extension or its last
         extension runs to ``day`` or later; past that, the record has no news and does
-        not claim custody (see ``Detention.last_known_in_custody``)."""
-        # "Its last extension ran out before ``day``" is "it has extensions, none of
-        # which runs to ``day``": one anti-join over the detentions whose extensions
-        # all ran out, rather than looking up the last extension of every open one.
-        ran_out = (
-            Extension.objects.values("detention")
-            .annotate(last=models.Max("extended_until"))
-            .filter(last__lt=day)
-            .values("detention")
-        )
-        open_and_current = Q(ended_on__isnull=True) & ~Q(pk__in=ran_out)
-        return self.filter(Q(started_on__lte=day), Q(ended_on__gte=day) | open_and_current)
+        not claim custody (see ``Detention.last_known_in_custody``). All three cases are
+        the stored ``held_until`` (the end, the last extension's end, or ``OPEN_ENDED``)."""
+        return self.filter(started_on__lte=day, held_until__gte=day)
+
+    def refresh_held_until(self) -> int:
+        """Recompute ``held_until`` of these detentions in one UPDATE: for writes that
+        bypass ``save()`` and the extension signals (``bulk_create``, ``COPY``,
+        ``QuerySet.update()`` of end dates or extensions). Returns the rows updated."""
+        return self.order_by().update(held_until=_held_until_expression())
 
 
 class Detention(Documented):
@@ -73,6 +91,10 @@ class Detention(Documented):
     description = models.CharField(_("public description"), max_length=500, blank=True)
     internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
     sources = models.ManyToManyField("kazmonitor.Source", blank=True, related_name="detentions")
+    # Derived, never edited: the last day the record shows custody lasting to (see
+    # ``in_custody_on``). Kept by ``save()`` and by the save and delete of extensions;
+    # bulk writes call ``Detention.objects.refresh_held_until()``.
+    held_until = models.DateField(_("held until"), default=OPEN_ENDED, editable=False)
 
     objects = DetentionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -90,10 +112,13 @@ class Detention(Documented):
         ]
         indexes = [
             models.Index(fields=["started_on", "ended_on"], name="detention_period_idx"),
-            # in_custody_on(): open detentions are few; found without reading the ended ones.
             models.Index(fields=["started_on"], condition=Q(ended_on__isnull=True), name="detention_open_idx"),
-            # in_custody_on(): "ended on or after the day, or still open" as one bitmap OR.
             models.Index(fields=["ended_on"], name="detention_ended_idx"),
+            # in_custody_on(): "held_until >= day" for recent days (few rows that far on),
+            # "started_on <= day" for early ones; with the person, who was held is read
+            # from the index alone.
+            models.Index(fields=["held_until", "started_on", "person"], name="detention_held_until_idx"),
+            models.Index(fields=["started_on", "held_until", "person"], name="detention_held_from_idx"),
         ]
 
     def __str__(self):
@@ -110,6 +135,19 @@ class Detention(Documented):
     def clean(self):
         super().clean()
         require_order(self, "started_on", "ended_on", _("A detention cannot end before it began."))
+
+    def save(self, *args, **kwargs):
+        if self.ended_on:
+            self.held_until = self.ended_on
+        elif self._state.adding and self.pk is None:
+            self.held_until = OPEN_ENDED  # no extension can point at it yet
+        else:
+            last = Extension.objects.filter(detention_id=self.pk).aggregate(last=models.Max("extended_until"))
+            self.held_until = last["last"] or OPEN_ENDED
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "ended_on" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "held_until"}
+        super().save(*args, **kwargs)
 
     def last_known_in_custody(self, today: datetime.date | None = None) -> datetime.date:
         """The last day the record shows the person held: the end of an ended detention;
@@ -173,6 +211,12 @@ class Extension(models.Model):
             ),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        extension = super().from_db(db, field_names, values, **kwargs)
+        extension._stored_detention_id = extension.__dict__.get("detention_id")
+        return extension
+
     def __str__(self):
         return f"extended on {self.decided_display} until {format_partial_date(self.extended_until)}"
 
@@ -190,3 +234,21 @@ class Extension(models.Model):
             started = None
         if started and self.decided_on and self.decided_on < started:
             raise ValidationError({"decided_on": _("An extension cannot be decided before its detention began.")})
+
+
+def _refresh_detention(extension: Extension) -> None:
+    """After an extension is saved or deleted: its detention's ``held_until`` (and its
+    former detention's, when the extension was moved to another one)."""
+    ids = {extension.detention_id, getattr(extension, "_stored_detention_id", None)} - {None}
+    Detention.objects.filter(pk__in=ids).refresh_held_until()
+    extension._stored_detention_id = extension.detention_id
+
+
+@receiver(post_save, sender=Extension, dispatch_uid="extension_saved_held_until")
+def extension_saved(sender, instance: Extension, raw=False, **kwargs):
+    _refresh_detention(instance)
+
+
+@receiver(post_delete, sender=Extension, dispatch_uid="extension_deleted_held_until")
+def extension_deleted(sender, instance: Extension, **kwargs):
+    _refresh_detention(instance)
