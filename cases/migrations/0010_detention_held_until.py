@@ -52,4 +52,5 @@ class Migration(migrations.Migration):
             model_name="detention",
             index=models.Index(fields=["started_on", "held_until", "person"], name="detention_held_from_idx"),
         ),
+        migrations.RemoveIndex(model_name="detention", name="detention_period_idx"),
     ]
