@@ -16,7 +16,7 @@ the same ``select_related`` and ``prefetch_related`` data, as
 Anything else (``Prefetch`` objects, reverse or nested lookups) goes through
 ``prefetch_related_objects`` per chunk, as ``QuerySet.iterator`` does."""
 
-from functools import cache, partial
+from functools import cache
 from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist
@@ -26,7 +26,7 @@ from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.manager import BaseManager
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
@@ -44,7 +44,7 @@ def _plain(model_cls) -> bool:
 def _from_db(model_cls, fetch_mode):
     """``model_cls.from_db`` for this fetch mode, fast when the model is plain."""
     if not _plain(model_cls):
-        return partial(model_cls.from_db, fetch_mode=fetch_mode)
+        return _get_from_db(model_cls, fetch_mode)  # Django's own (an override may predate fetch modes)
     new_object = model_cls.__new__
 
     def from_db(db, field_names, values):
