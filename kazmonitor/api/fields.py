@@ -65,10 +65,11 @@ def api_url(context: dict, basename: str, lookup) -> str | None:
     request = context.get("request")
     if request is None or lookup is None:
         return None
-    cache = context.setdefault("_api_url_prefixes", {})
-    prefix = cache.get(basename)
-    if prefix is None:
-        prefix = cache[basename] = request.build_absolute_uri(reverse(f"api:{basename}-list"))
+    try:
+        prefix = context["_api_url_prefixes"][basename]
+    except KeyError:
+        known = context.setdefault("_api_url_prefixes", {})
+        prefix = known[basename] = request.build_absolute_uri(reverse(f"api:{basename}-list"))
     return f"{prefix}{lookup}/"
 
 
