@@ -92,6 +92,10 @@ class DetainedOnFilter(django_filters.DateFilter):
         if value is None:
             return qs
         level = self.parent.level
+        if self.path == "pk" and qs.model is Detention:
+            # The listed detentions themselves: the same conditions on the list's own rows,
+            # not a semi-join of the table with itself (seconds at 500,000 detentions).
+            return qs.visible_to(level).filter(person__visibility__gte=level).in_custody_on(value)
         held = Detention.objects.visible_to(level).filter(person__visibility__gte=level).in_custody_on(value)
         return qs.filter(pk__in=held.values(self.path))
 
