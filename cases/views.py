@@ -122,7 +122,11 @@ class ArticleDetailView(PublishedDetailView):
         """Every case that used the article, a page at a time (an out-of-range page
         number shows the last page)."""
         cases = public_cases().filter(pk__in=public_charges().filter(article=self.object).values("case"))
-        page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator = Paginator(cases, PAGE_SIZE)
+        # Counted over every charge under the article (~0.2 s for a common one at national
+        # scale): kept until the records change.
+        paginator.count = kept(f"article-case-count:{self.object.pk}", lambda: paginator.count)
+        page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             cases=page.object_list,
             page_obj=page,

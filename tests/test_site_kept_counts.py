@@ -7,7 +7,6 @@ import datetime
 import pytest
 import time_machine
 
-from cases.models import Detention
 from tests.factories import ChargeFactory, DetentionFactory, LegalArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +32,25 @@ def test_the_custody_count_is_kept_until_a_detention_changes(client, django_asse
 
 
 def test_the_custody_count_is_counted_again_the_next_day(client):
-    detention = DetentionFactory()
+    DetentionFactory(ended_on=datetime.date(2022, 6, 1))  # released on the day, no record changes after
     with time_machine.travel(TODAY, tick=False):
         assert "1 detention" in client.get("/detained/").content.decode()
-    Detention.objects.filter(pk=detention.pk).update(ended_on=datetime.date(2022, 6, 1))  # no signal
 
     with time_machine.travel(TODAY + datetime.timedelta(days=1), tick=False):
         assert "0 detentions" in client.get("/detained/").content.decode()
+
+
+def test_an_articles_case_count_is_kept_until_a_charge_changes(client, django_assert_num_queries):
+    article = LegalArticleFactory(number="405", slug="cc-405")
+    ChargeFactory(article=article)
+    client.get("/articles/cc-405/")
+
+    with django_assert_num_queries(4):  # the article, its cases, their people and articles: no count
+        assert "1 case" in client.get("/articles/cc-405/").content.decode()
+
+    ChargeFactory(article=article)
+
+    assert "2 cases" in client.get("/articles/cc-405/").content.decode()
 
 
 def test_the_case_counts_per_article_are_kept_until_a_charge_changes(client, django_assert_num_queries):
