@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Detention, Extension
@@ -70,6 +71,21 @@ def random_extension(rng: random.Random, detention: Detention) -> Extension:
     return ExtensionFactory(detention=detention, decided_on=decided, extended_until=until)
 
 
+def bulk_change(rng: random.Random, some, detention: Detention) -> None:
+    extensions_of = Extension.objects.filter(detention__in=some)
+    change = rng.randrange(5)
+    if change == 0:
+        some.update(ended_on=None)
+    elif change == 1:
+        some.update(ended_on=day(rng.randint(150, 250)))
+    elif change == 2:
+        some.update(ended_on=F("started_on"))
+    elif change == 3:
+        extensions_of.update(extended_until=day(rng.randint(150, 250)))
+    else:
+        extensions_of.update(detention=detention)  # moved, as when two records are merged
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_stored_day_follows_every_change_of_detentions_and_extensions(seed):
     rng = random.Random(seed)
@@ -84,7 +100,9 @@ def test_the_stored_day_follows_every_change_of_detentions_and_extensions(seed):
             extension.save()
     assert_matches_rule()
     for _step in range(60):
-        action = rng.choice(["extend", "end", "reopen", "delete", "move", "edit", "new", "stale", "bulk delete"])
+        action = rng.choice(
+            ["extend", "end", "reopen", "delete", "move", "edit", "new", "stale", "bulk delete", "bulk"]
+        )
         detention = Detention.objects.get(pk=rng.choice(detentions).pk)
         extensions = list(Extension.objects.all())
         if action == "extend":
@@ -114,6 +132,8 @@ def test_the_stored_day_follows_every_change_of_detentions_and_extensions(seed):
             random_extension(rng, Detention.objects.get(pk=detention.pk))
             detention.description = "saved after an extension was added elsewhere"
             detention.save()
+        elif action == "bulk":  # QuerySet.update(), no save() and no signal
+            bulk_change(rng, Detention.objects.filter(pk__in=[d.pk for d in rng.sample(detentions, 3)]), detention)
         elif action == "bulk delete" and extensions:
             Extension.objects.filter(pk__in=[e.pk for e in rng.sample(extensions, min(2, len(extensions)))]).delete()
         assert_matches_rule()

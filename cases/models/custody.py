@@ -32,14 +32,18 @@ OPEN_ENDED = datetime.date.max
 def _held_until_expression():
     """``held_until`` computed in the database: the end of an ended detention, else the
     latest ``extended_until`` of its court extensions, else ``OPEN_ENDED``."""
-    last_extension = (
+    return Coalesce(F("ended_on"), models.Subquery(_last_extension()), models.Value(OPEN_ENDED))
+
+
+def _last_extension():
+    """The latest ``extended_until`` of the outer detention's extensions (a subquery)."""
+    return (
         Extension.objects.filter(detention=models.OuterRef("pk"))
         .order_by()
         .values("detention")
         .annotate(last=models.Max("extended_until"))
         .values("last")
     )
-    return Coalesce(F("ended_on"), models.Subquery(last_extension), models.Value(OPEN_ENDED))
 
 
 class DetentionQuerySet(VisibilityQuerySet):
@@ -51,10 +55,28 @@ class DetentionQuerySet(VisibilityQuerySet):
         the stored ``held_until`` (the end, the last extension's end, or ``OPEN_ENDED``)."""
         return self.filter(started_on__lte=day, held_until__gte=day)
 
+    def update(self, **kwargs):
+        """A new end date written in bulk carries ``held_until`` with it (the SQL
+        ``SET`` reads the old row, so the new value itself is used, not ``ended_on``)."""
+        if "ended_on" in kwargs and "held_until" not in kwargs:
+            ended = kwargs["ended_on"]
+            if ended is None:
+                kwargs["held_until"] = Coalesce(models.Subquery(_last_extension()), models.Value(OPEN_ENDED))
+            elif isinstance(ended, datetime.date):
+                kwargs["held_until"] = ended
+            else:
+                kwargs["held_until"] = Coalesce(
+                    ended, models.Subquery(_last_extension()), models.Value(OPEN_ENDED), output_field=models.DateField()
+                )
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
     def refresh_held_until(self) -> int:
         """Recompute ``held_until`` of these detentions in one UPDATE: for writes that
-        bypass ``save()`` and the extension signals (``bulk_create``, ``COPY``,
-        ``QuerySet.update()`` of end dates or extensions). Returns the rows updated."""
+        bypass ``save()`` and the extension signals (``bulk_create``, ``COPY``, raw
+        SQL; ``update()`` of end dates or of extensions keeps it itself). Returns the
+        rows updated."""
         return self.order_by().update(held_until=_held_until_expression())
 
 
@@ -177,6 +199,22 @@ class Detention(Documented):
         return max((self.last_known_in_custody(today) - self.started_on).days + 1, 0)
 
 
+class ExtensionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Extensions changed in bulk: their detentions' ``held_until`` (before and after
+        a move) recomputed in the same breath."""
+        detentions = set(self.values_list("detention_id", flat=True))
+        updated = super().update(**kwargs)
+        if updated:
+            moved_to = kwargs.get("detention", kwargs.get("detention_id"))
+            if moved_to is not None:
+                detentions.add(getattr(moved_to, "pk", moved_to))
+            Detention.objects.filter(pk__in=detentions).refresh_held_until()
+        return updated
+
+    update.alters_data = True
+
+
 class Extension(models.Model):
     """A court decision prolonging a detention."""
 
@@ -196,6 +234,7 @@ class Extension(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ExtensionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
