@@ -91,3 +91,11 @@ def test_a_detail_is_available_as_one_csv_row(anonymous):
     case = CaseFactory(title="Mamai")
     rows = csv_rows(anonymous.get(f"/api/v1/cases/{case.uuid}/?format=csv"))
     assert [row["title"] for row in rows] == ["Mamai"]
+
+
+@pytest.mark.parametrize("query", ["person=00000000-0000-0000-0000-000000000000", "q=%25"])
+def test_an_export_that_can_match_nothing_is_its_header_alone(anonymous, query):
+    response = anonymous.get(f"/api/v1/cases/?format=csv&{query}")
+    assert response.status_code == 200
+    lines = body(response).split("\r\n")
+    assert lines[0].lstrip("\ufeff").startswith("id,") and lines[1:] == [""]

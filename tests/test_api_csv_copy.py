@@ -27,7 +27,7 @@ from tests.full_record import INTERNAL_ONLY_MARKERS, PARTNERS_MARKERS, build_ful
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite uses the Python writer"),
+    pytest.mark.postgresql,  # COPY is PostgreSQL's; on SQLite the Python writer is tested
 ]
 
 NASTY = [

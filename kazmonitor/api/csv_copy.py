@@ -23,6 +23,7 @@ import functools
 import sys
 from contextlib import nullcontext
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Expression, F, OuterRef, StringAgg, Subquery, TextField, Value
@@ -74,7 +75,10 @@ def copy_statement(serializer, queryset) -> tuple[str, list] | None:
         return None  # the serializer changed: its columns are no longer these
     cells = {f"csv_cell_{i}": Sql("NULLIF({}, '')", expression) for i, (_name, expression) in enumerate(columns)}
     query = queryset.annotate(**cells).values_list(*cells).query
-    sql, params = query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing: no statement to run
+        return None
     return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)
 
 
