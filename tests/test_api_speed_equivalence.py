@@ -15,7 +15,7 @@ from django.core.management import call_command
 from rest_framework import serializers as drf_serializers
 
 from cases.models import Assembly, Case, Charge, Detention, Event, LegalArticle, Sentence
-from kazmonitor.api import compiled, csv, pagination
+from kazmonitor.api import compiled, csv, csv_copy, pagination
 from kazmonitor.api.fields import ApiSerializer
 from kazmonitor.api.ids import masked_uuid
 from kazmonitor.models import Source
@@ -57,13 +57,14 @@ def _reference_cells(spec):
 @pytest.fixture
 def drf_path(monkeypatch):
     """Switch the fast path off: DRF's ``to_representation``, ``QuerySet.iterator``,
-    ``list(queryset)`` and ``flatten``, as before it existed."""
+    ``list(queryset)`` and ``flatten``, as before it existed, and no COPY export."""
 
     def switch_off():
         monkeypatch.setattr(compiled, "bind", lambda serializer: False)
         monkeypatch.setattr(csv, "fast_rows", lambda queryset, chunk: queryset.iterator(chunk_size=chunk))
         monkeypatch.setattr(csv, "cells_function", _reference_cells)
         monkeypatch.setattr(pagination, "fetch_all", list)
+        monkeypatch.setattr(csv_copy, "COPY_COLUMNS", {})  # PostgreSQL's COPY export too
 
     return switch_off
 
