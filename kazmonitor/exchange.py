@@ -463,8 +463,16 @@ def import_records(payload: dict) -> dict[str, int]:
     with _timestamps_as_given(), tombstones.timestamps_as_given():
         for spec in SPECS:
             importer.load(spec, records.get(spec.label, []))
+    refresh_derived()
     generation.changed()  # bulk inserts send no signals: nothing cached from before stays
     return importer.counts
+
+
+def refresh_derived() -> None:
+    """Recompute what bulk inserts leave to ``save()`` and signals: the day each
+    detention's custody is known to last until (a file written before that day was
+    stored has none). Named by label: ``kazmonitor`` imports no app of records."""
+    apps.get_model("cases", "Detention").objects.refresh_held_until()
 
 
 @contextmanager
