@@ -4,6 +4,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from django.utils import translation
 
 TWO_FACTOR_UID = "tests.staff_pass_two_factor"
@@ -99,3 +102,12 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
+@receiver(setting_changed)
+def _default_language_changed(setting, **kwargs):
+    """A test that sets ``settings.LANGUAGE_CODE`` changes which language has no URL
+    prefix; Django's resolver keeps its reverse tables per language and clears them only
+    when ``ROOT_URLCONF`` changes, so later tests would link without the prefix."""
+    if setting in ("LANGUAGE_CODE", "LANGUAGES"):
+        clear_url_caches()

@@ -45,9 +45,12 @@ PLACEHOLDERS = {"slug": "0slug0", "uuid": "00000000-0000-0000-0000-000000000000"
 
 
 @lru_cache(maxsize=256)
-def _url_around(view_name: str, kwarg: str, language: str | None, prefix: str, urlconf: str) -> tuple[str, str]:
+def _url_around(
+    view_name: str, kwarg: str, language: str | None, default: str, prefix: str, urlconf: str
+) -> tuple[str, str]:
     """What ``reverse`` puts before and after the argument of a one-argument URL, for one
-    language, script prefix and URLconf (everything the URL depends on besides it)."""
+    language, default language (which has no prefix), script prefix and URLconf
+    (everything the URL depends on besides it)."""
     with override(language):
         head, _placeholder, tail = reverse(view_name, kwargs={kwarg: PLACEHOLDERS[kwarg]}, urlconf=urlconf).partition(
             PLACEHOLDERS[kwarg]
@@ -62,7 +65,7 @@ def url_of(view_name: str, kwarg: str = "slug"):
     the converter would not match goes through ``reverse`` (and fails there the same way).
     Made for the active language, script prefix and URLconf: make it where it is used."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    head, tail = _url_around(view_name, kwarg, get_language(), get_script_prefix(), urlconf)
+    head, tail = _url_around(view_name, kwarg, get_language(), settings.LANGUAGE_CODE, get_script_prefix(), urlconf)
 
     def url(value) -> str:
         value = str(value)
