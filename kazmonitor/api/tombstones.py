@@ -128,7 +128,9 @@ def _touch_referrers(instance) -> None:
         apps.get_model(label)._base_manager.filter(**{path: instance}).update(updated_at=now)
 
 
-def _touched_vocabulary(sender, instance, created, raw=False, **kwargs):
+def _touch_showing(sender, instance, created=False, raw=False, **kwargs):
+    """After a record shown inside others was changed, or before it is deleted: nothing
+    shows a record just created."""
     if not raw and not created:
         _touch_referrers(instance)
 
@@ -161,8 +163,6 @@ def _touch_linked(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
-    if not raw and sender._meta.label in SHOWN_INSIDE_OTHERS and not created:
-        _touch_referrers(instance)
     before = getattr(instance, "_api_before", None)
     if raw or created or before is None:
         return
@@ -192,13 +192,7 @@ def _cascade(parent, old: int, new: int) -> None:
                 _record(_name(model), api_id(child), min(level, old), min(level, new))
 
 
-def _before_vocabulary_delete(sender, instance, **kwargs):
-    _touch_referrers(instance)
-
-
 def _before_delete(sender, instance, **kwargs):
-    if sender._meta.label in SHOWN_INSIDE_OTHERS:
-        _touch_referrers(instance)
     _record(_name(sender), api_id(instance), min(instance.visibility, _parents_level(instance)), None)
 
 
@@ -213,10 +207,10 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
         post_delete.connect(_touch_owner, sender=model, dispatch_uid=f"api-touch-{label}")
-    for label in {*SHOWN_INSIDE_OTHERS, *SHOWN_FURTHER} - set(TRACKED):
+    for label in {*SHOWN_INSIDE_OTHERS, *SHOWN_FURTHER}:
         model = apps.get_model(label)
-        post_save.connect(_touched_vocabulary, sender=model, dispatch_uid=f"api-touch-{label}")
-        pre_delete.connect(_before_vocabulary_delete, sender=model, dispatch_uid=f"api-touch-{label}")
+        post_save.connect(_touch_showing, sender=model, dispatch_uid=f"api-touch-{label}")
+        pre_delete.connect(_touch_showing, sender=model, dispatch_uid=f"api-touch-{label}")
     for label in TRACKED:
         for field in apps.get_model(label)._meta.many_to_many:
             m2m_changed.connect(_touch_linked, sender=field.remote_field.through, dispatch_uid=f"api-m2m-{field}")
