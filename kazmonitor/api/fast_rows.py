@@ -21,7 +21,7 @@ from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import F, Lookup, ManyToManyField, Model, Q, prefetch_related_objects
+from django.db.models import F, Lookup, ManyToManyField, Model, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -187,8 +187,7 @@ def _m2m_prefetcher(model, lookup):
         if connection.vendor == "postgresql":  # one array parameter: the same SQL every time
             rows = _links_query(through, source_attname, tuple(order), tuple(columns)).rows(connection, list(found))
         else:
-            links = through._default_manager.using(db)
-            links = links.filter(_among(links, source_attname, list(found)))
+            links = through._default_manager.using(db).filter(**{f"{source_attname}__in": list(found)})
             rows = links.order_by(*order, "pk").values_list(*columns)
         for row in rows:
             item = known.get(row[pk_index])
@@ -221,15 +220,6 @@ class _AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
-
-
-def _among(queryset, attname: str, values: list):
-    """``attname IN values``; on PostgreSQL as ``= ANY(%s)`` with one array parameter,
-    so the statement is the same for every chunk (a 500-placeholder ``IN`` is parsed
-    anew by the driver each time)."""
-    if connections[queryset.db].vendor != "postgresql":
-        return Q(**{f"{attname}__in": values})
-    return _AnyOf(F(attname), values)
 
 
 class PreparedQuery:
