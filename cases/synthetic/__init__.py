@@ -84,6 +84,9 @@ def generate(counts: Counts, seed: int, write: Callable[[str], None] = print) ->
     with explicit_timestamps(_written_models()):
         try:
             _generate(world, counts, seed, stats, write)
+            # Rows are copied in bulk, without save(): derive each detention's custody end
+            # before the caches are dropped, so nothing is kept from the rows without it.
+            Detention.objects.refresh_held_until()
         finally:
             reset_sequences(EXPLICIT_IDS)
             changed()  # bulk inserts send no signals: drop cached pages, API responses and figures

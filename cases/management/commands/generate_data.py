@@ -3,7 +3,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from cases.models import Detention
 from cases.synthetic import Counts, clear_synthetic, existing_records, generate
 
 
@@ -60,5 +59,3 @@ class Command(BaseCommand):
             generate(counts, seed, self.stdout.write)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        # Rows are copied in bulk, without save(): derive each detention's custody end.
-        Detention.objects.refresh_held_until()
