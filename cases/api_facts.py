@@ -89,8 +89,8 @@ def load_case_facts(case, level: int) -> None:
                 extension._state.fields_cache["detention"] = detention
 
     owners = {(_CASE, pk): case}
-    for kind, name in ((_CHARGE, "charges"), (_SENTENCE, "sentences"), (_DETENTION, "detentions"), (_EVENT, "events")):
-        owners |= {(kind, fact.pk): fact for fact in found[name]}
+    for kind, relation, _case_column in _SOURCE_OWNERS[1:]:  # each fact list is named as its relation
+        owners |= {(kind, fact.pk): fact for fact in found[relation]}
     by_owner = {key: [] for key in owners}
     for source in queries["sources"].run(connection, pk):
         kept = by_owner.get((source.owner_kind, source.owner_id))
