@@ -12,13 +12,13 @@ from html import escape
 from django import template
 from django.template.defaultfilters import date
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from cases.models import Case, Participant
 from cases.public_filters import row_articles, row_people
-from kazmonitor.dates import format_partial_date
-from kazmonitor.templatetags.site import person_url_of, place, url_of
+from kazmonitor.templatetags.site import partial_date, person_url_of, place, url_of
 
 from .choice_labels import labels
 
@@ -63,10 +63,10 @@ class Row:
         )
 
     def meta(self, case) -> str:
-        kind = self.kinds.get(case.kind, case.kind)
-        meta = [escape(kind[:1].upper() + kind[1:]), escape(self.statuses.get(case.status, case.status))]
+        kind = capfirst(self.kinds.get(case.kind, case.kind))
+        meta = [escape(kind), escape(self.statuses.get(case.status, case.status))]
         if case.opened_on:
-            opened = format_partial_date(case.opened_on, case.opened_on_precision or "day")
+            opened = partial_date(case.opened_on, case.opened_on_precision)
             meta.append(f"{self.opened} {escape(opened)}")
         if case.location:
             meta.append(escape(place(case.location)))
