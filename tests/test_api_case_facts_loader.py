@@ -50,7 +50,7 @@ def _detail(case, level) -> str:
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_the_loader_puts_on_a_case_what_the_prefetches_put(level, django_assert_num_queries):
+def test_the_loader_puts_on_a_case_what_the_prefetches_put(level):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     build_full_record("-loader")
     cases = Case.objects.visible_to(level).select_related("location", "court").order_by("pk")
