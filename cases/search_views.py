@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from kazmonitor.models import Location
 from kazmonitor.public_views import PUBLIC
 from kazmonitor.search import is_short, name_key, search_rows
-from people.models import Organization, Person
+from people.models import Organization, Person, whole_name
 
 from .models import Assembly, Case, LegalArticle, Participant
 from .public_filters import ROW_PERSON, public_participants, search_cases
@@ -155,11 +155,8 @@ class SearchView(TemplateView):
         key = name_key(text)
         if not key:
             return Organization.objects.none()
-        if is_short(key):
-            found = Q(name_key=key) | Q(name_key__startswith=f"{key} |") | Q(name_key__endswith=f"| {key}")
-            found |= Q(name_key__contains=f"| {key} |")
-        else:
-            found = Q(name_key__contains=key)
+        whole = whole_name(key) | Q(name_key__contains=f"| {key} |")
+        found = whole if is_short(key) else Q(name_key__contains=key)
         return Organization.objects.visible_to(PUBLIC).filter(found).only(*ORGANIZATION_ROW)
 
     def assemblies(self, text: str):

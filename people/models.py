@@ -66,7 +66,7 @@ class PersonQuerySet(VisibilityQuerySet):
         # to whole names only (kazmonitor.search.is_short), by the B-tree and trigram
         # indexes; staff (the admin's search and autocomplete) still find it inside.
         if is_short(key) and not reveal_protected:
-            real, alias, pseudonym = _whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
+            real, alias, pseudonym = whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
         else:
             real, alias, pseudonym = (
                 Q(name_key__contains=key),
@@ -92,7 +92,7 @@ class PersonQuerySet(VisibilityQuerySet):
         rank only when ``reveal_protected`` (``named`` is empty), so the order of results
         never tells anything the pseudonym does not."""
         aliases = PersonAlias.objects.filter(person=models.OuterRef("pk"))
-        real_exact = _whole_name(key)
+        real_exact = whole_name(key)
         real_starts = Q(name_key__startswith=key) | Q(name_key__contains=f"| {key}")
         real_word = Q(name_key__contains=f" {key}")
         alias_exact = models.Exists(aliases.filter(name_key=key))
@@ -109,8 +109,9 @@ class PersonQuerySet(VisibilityQuerySet):
         )
 
 
-def _whole_name(key: str) -> Q:
-    """``name_key`` ("<name as written> | <Latin name>") has ``key`` as one of its names."""
+def whole_name(key: str) -> Q:
+    """``name_key`` (names joined by " | ": a person's "<name as written> | <Latin name>")
+    has ``key`` as its first or last name."""
     return Q(name_key=key) | Q(name_key__startswith=f"{key} |") | Q(name_key__endswith=f"| {key}")
 
 
