@@ -68,11 +68,8 @@ class PersonQuerySet(VisibilityQuerySet):
         if is_short(key) and not reveal_protected:
             real, alias, pseudonym = whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
         else:
-            real, alias, pseudonym = (
-                Q(name_key__contains=key),
-                Q(name_key__contains=key),
-                Q(pseudonym_key__contains=key),
-            )
+            real = alias = Q(name_key__contains=key)
+            pseudonym = Q(pseudonym_key__contains=key)
         # One indexed lookup per name column (trigram GIN indexes on PostgreSQL), united:
         # an OR across the alias join would make the database scan both tables.
         return (
