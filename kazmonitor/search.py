@@ -115,14 +115,16 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
     where the query used that. The mapping is checked once against a second compilation;
     a query it does not reproduce, a text too short to be searched inside names (another
     query) and other databases are built every time (docs/performance.md)."""
-    if connection.vendor != "postgresql" or is_short(name_key(text)) or is_short(text.strip()):
+    if connection.vendor != "postgresql":
+        return None
+    values = _values(text)
+    if is_short(values["key"]) or is_short(values["text"]):
         return None
     if shape not in _COMPILED:
         _COMPILED[shape] = _compile(build)
     if _COMPILED[shape] is None:
         return None
     sql, slots, _names = _COMPILED[shape]
-    values = _values(text)
     return sql, [slot(values) for slot in slots]
 
 
