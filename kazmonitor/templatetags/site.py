@@ -167,15 +167,6 @@ def place(location):
 
 
 @register.filter
-def articles(charges):
-    """The distinct legal articles of a list of charges, in order of first mention."""
-    seen = {}
-    for charge in charges:
-        seen.setdefault(charge.article_id, charge.article)
-    return list(seen.values())
-
-
-@register.filter
 def web_url(value):
     """An outside link only if it is http(s): a URL that reached the database some
     other way than a validated form (``javascript:`` …) is not made clickable."""
