@@ -202,7 +202,9 @@ class Detention(Documented):
 class ExtensionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Extensions changed in bulk: their detentions' ``held_until`` (before and after
-        a move) recomputed in the same breath."""
+        a move) recomputed in the same breath, when the update can change them."""
+        if not {"extended_until", "detention", "detention_id"} & kwargs.keys():
+            return super().update(**kwargs)
         detentions = set(self.values_list("detention_id", flat=True))
         updated = super().update(**kwargs)
         if updated:
