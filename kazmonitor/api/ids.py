@@ -1,8 +1,10 @@
 """Identifiers that do not give away who a protected person is.
 
 A protected person keeps its real ``uuid`` in the database, but the API shows a
-different, stable identifier derived from it with a keyed hash, so a mirror that
-knew the person before protection cannot link the pseudonym to the real name."""
+different, stable identifier derived from it with a keyed hash: the identifier
+alone does not tell who it is. A mirror that already held records naming the person
+(their cases, charges, detentions) can still link the two through those records; the
+old identifier gets a tombstone, which partners must apply (README, "API")."""
 
 import uuid
 
