@@ -169,7 +169,10 @@ class PersonSerializer(ApiModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_aliases(self, obj) -> list[str]:
-        return [] if obj.identity_protected else [alias.name for alias in obj.aliases.all()]
+        if obj.identity_protected:
+            return []
+        names = obj.__dict__.get("alias_names")  # a list page's (people.api.load_alias_names)
+        return list(names) if names is not None else [alias.name for alias in obj.aliases.all()]
 
 
 class MembershipSerializer(ApiModelSerializer):
