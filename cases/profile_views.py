@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView, kept
 from kazmonitor.templatetags.site import person_url
@@ -119,7 +120,7 @@ class Section:
             query.pop(self.param, None)
         else:
             query[self.param] = str(number)
-        return query.urlencode()
+        return urlencode(sorted(query.lists()), doseq=True)  # as the ``query`` tag writes it
 
 
 def person_prefetches() -> list:
