@@ -21,6 +21,7 @@ from people.admin import CrossScriptSearchMixin
 from people.models import Person
 
 from .admin_filters import HeldFilter
+from .admin_rendering import FastRenderingAdminMixin, FastRenderingInlineMixin
 from .admin_updates import draft_update_view
 from .models import (
     Assembly,
@@ -81,13 +82,13 @@ class FreedomFilter(admin.SimpleListFilter):
         return queryset.filter(**{field: True}) if field else queryset
 
 
-class ParticipantInline(DocumentedTabularInline):
+class ParticipantInline(FastRenderingInlineMixin, DocumentedTabularInline):
     model = Participant
     fields = ["person", "role", "note", "visibility"]
     autocomplete_fields = ["person"]
 
 
-class ChargeInline(DocumentedStackedInline):
+class ChargeInline(FastRenderingInlineMixin, DocumentedStackedInline):
     model = Charge
     fields = [
         ("defendant", "article"),
@@ -102,7 +103,7 @@ class ChargeInline(DocumentedStackedInline):
     select_related = ("article__code",)  # the article's label names its code
 
 
-class SentenceInline(DocumentedStackedInline):
+class SentenceInline(FastRenderingInlineMixin, DocumentedStackedInline):
     model = Sentence
     fk_name = "case"
     fields = [
@@ -120,7 +121,7 @@ class SentenceInline(DocumentedStackedInline):
     select_related = ("replaces__defendant",)  # the replaced sentence's label names its defendant
 
 
-class ExtensionInline(RelatedRowsMixin, nested_admin.NestedTabularInline):
+class ExtensionInline(FastRenderingInlineMixin, RelatedRowsMixin, nested_admin.NestedTabularInline):
     model = Extension
     form = LoadedChoicesForm
     formset = PrefetchedRowsFormSet  # on the case page, read from the detentions' prefetched rows
@@ -129,7 +130,7 @@ class ExtensionInline(RelatedRowsMixin, nested_admin.NestedTabularInline):
     autocomplete_fields = ["court", "sources"]
 
 
-class DetentionInline(DocumentedStackedInline):
+class DetentionInline(FastRenderingInlineMixin, DocumentedStackedInline):
     model = Detention
     fk_name = "case"
     fields = [
@@ -149,7 +150,7 @@ class DetentionInline(DocumentedStackedInline):
     inlines = [ExtensionInline]
 
 
-class EventInline(DocumentedStackedInline):
+class EventInline(FastRenderingInlineMixin, DocumentedStackedInline):
     model = Event
     fields = [
         ("kind", "person"),
@@ -201,7 +202,7 @@ class FacilityAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
+class CaseAdmin(FastRenderingAdminMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [CaseResource]
     import_export_change_list_template = "admin/cases/case/change_list.html"  # adds "Draft update"
     list_display = ["title", "kind", "status", "location", "opened_on", "visibility", "updated_at"]
@@ -254,7 +255,7 @@ class CaseAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+class ChargeAdmin(FastRenderingAdminMixin, PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [ChargeResource]
     person_lookup = "defendant"
     list_display = ["defendant", "article", "case", "filed_on", "status", "certainty", "visibility"]
@@ -266,7 +267,7 @@ class ChargeAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdm
 
 
 @admin.register(Sentence)
-class SentenceAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
+class SentenceAdmin(FastRenderingAdminMixin, PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
     person_lookup = "defendant"
     export_related = ("replaces__defendant",)
     list_display = ["defendant", "kind", "term_display", "case", "sentenced_on", "visibility"]
@@ -278,7 +279,7 @@ class SentenceAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
 
 
 @admin.register(Detention)
-class DetentionAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+class DetentionAdmin(FastRenderingAdminMixin, PersonSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [DetentionResource]
     list_display = ["person", "kind", "started_on", "ended_on", "facility", "case", "visibility", "updated_at"]
     list_filter = [
@@ -301,7 +302,7 @@ class DetentionAdmin(PersonSearchMixin, SpreadsheetImportExportMixin, Documented
 
 
 @admin.register(Assembly)
-class AssemblyAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
+class AssemblyAdmin(FastRenderingAdminMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [AssemblyResource]
     list_display = ["title", "held_on", "location", "permission", "outcome", "detained_count", "visibility"]
     list_filter = ["visibility", "outcome", "permission", ("location", admin.RelatedOnlyFieldListFilter), "tags"]
@@ -327,7 +328,7 @@ class AssemblyAdmin(SpreadsheetImportExportMixin, DocumentedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetExportMixin, DocumentedAdmin):
+class EventAdmin(FastRenderingAdminMixin, SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["__str__", "case", "person", "occurred_on", "certainty", "visibility"]
     list_filter = ["visibility", "kind", "certainty", ("occurred_on", admin.DateFieldListFilter)]
     list_select_related = ["case", "person"]
@@ -337,7 +338,7 @@ class EventAdmin(SpreadsheetExportMixin, DocumentedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
+class ParticipantAdmin(FastRenderingAdminMixin, PersonSearchMixin, SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "role", "case", "visibility"]
     list_filter = ["visibility", "role"]
     list_select_related = ["person", "case"]

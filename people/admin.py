@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split
 
 from cases.admin_filters import HeldFilter
+from cases.admin_rendering import FastRenderingAdminMixin, FastRenderingInlineMixin
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from kazmonitor.search import name_key
@@ -29,23 +30,25 @@ class CrossScriptSearchMixin:
         return results, may_have_duplicates
 
 
-class PersonAliasInline(nested_admin.NestedTabularInline):
+class PersonAliasInline(FastRenderingInlineMixin, nested_admin.NestedTabularInline):
     model = PersonAlias
     extra = 0
     fields = ["name", "kind"]
 
 
-class MembershipInline(DocumentedTabularInline):
+class MembershipInline(FastRenderingInlineMixin, DocumentedTabularInline):
     model = Membership
     fk_name = "person"
     fields = ["organization", "role", "since", "since_precision", "until", "until_precision", "visibility"]
     autocomplete_fields = ["organization"]
+    select_related = ("person",)  # each row's title names its person
 
 
-class RecognitionInline(DocumentedTabularInline):
+class RecognitionInline(FastRenderingInlineMixin, DocumentedTabularInline):
     model = Recognition
     fields = ["recognised_by", "since", "since_precision", "until", "certainty", "sources", "visibility"]
     autocomplete_fields = ["recognised_by", "sources"]
+    select_related = ("person",)  # each row's title names its person
 
 
 @admin.register(Role)
@@ -56,7 +59,7 @@ class RoleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+class PersonAdmin(FastRenderingAdminMixin, CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [PersonResource]
     list_display = ["name", "name_latin", "location", "birth_year", "identity_protected", "visibility", "updated_at"]
     list_filter = [
@@ -120,7 +123,7 @@ def possible_duplicates(person: Person, limit: int = 5) -> list[Person]:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
+class OrganizationAdmin(FastRenderingAdminMixin, CrossScriptSearchMixin, SpreadsheetImportExportMixin, DocumentedAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["name", "abbreviation", "kind", "legal_status", "location", "visibility", "updated_at"]
     list_filter = ["visibility", "kind", "legal_status"]
@@ -145,7 +148,7 @@ class OrganizationAdmin(CrossScriptSearchMixin, SpreadsheetImportExportMixin, Do
 
 
 @admin.register(Membership)
-class MembershipAdmin(SpreadsheetExportMixin, DocumentedAdmin):
+class MembershipAdmin(FastRenderingAdminMixin, SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "organization", "role", "since", "until", "visibility"]
     list_filter = ["visibility", "organization__kind"]
     list_select_related = ["person", "organization"]
@@ -154,7 +157,7 @@ class MembershipAdmin(SpreadsheetExportMixin, DocumentedAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SpreadsheetExportMixin, DocumentedAdmin):
+class RecognitionAdmin(FastRenderingAdminMixin, SpreadsheetExportMixin, DocumentedAdmin):
     list_display = ["person", "recognised_by", "since", "until", "certainty", "visibility"]
     list_filter = ["visibility", "certainty", "recognised_by"]
     list_select_related = ["person", "recognised_by"]
