@@ -9,7 +9,7 @@ show one page of rows at a time, each section paged by its own query parameter
 (``?cases_page=2``), its rows and its total read in one query; the cases of an
 organization's members link to the case list filtered by the organization. The most
 documented person at national scale has ~1,650 such rows, which took ~700 ms of CPU to
-write out (docs/performance.md, "Person and organization pages")."""
+write out in one page."""
 
 import math
 
@@ -243,7 +243,7 @@ def member_case_ids(organization: Organization) -> list[int]:
     list's order. All of them, not a page: under ``LIMIT`` PostgreSQL walks every case
     by date and probes its participants for members (200–400 ms for a party of 700
     members at national scale); without it, it gathers the members' participations
-    (a few thousand index probes) and sorts them (docs/performance.md)."""
+    (a few thousand index probes, ~1,300 cases) and sorts them."""
     members = public_participants().filter(
         person__memberships__organization=organization, person__memberships__visibility__gte=PUBLIC
     )
