@@ -4,39 +4,113 @@ assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``.
 Never cached (a cached answer would tell that someone searched that name recently), so
 built on every request: six queries whatever matches (persons, cases, the cases' first
 participants, organizations, assemblies, articles), each loading only what its rows
-print, the person and case queries compiled once per process on PostgreSQL
-(``kazmonitor.search.search_rows``; docs/performance.md, "The public search built from
-scratch")."""
+print, as plain tuples. On PostgreSQL none of them is built by the ORM per request: the
+five text searches are compiled once per process (``kazmonitor.search.search_rows``)
+and the first participants once per connection (``PreparedQuery``); the rows are
+written in Python (``cases.templatetags.search_results``; docs/performance.md, "The
+public search built from scratch")."""
 
+import datetime
 from collections import defaultdict
+from typing import NamedTuple
 
 from django import forms
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, OuterRef, Q, StringAgg, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from kazmonitor.models import Location
+from kazmonitor.api.fast_rows import PreparedQuery, _AnyOf
+from kazmonitor.models import Translatable
 from kazmonitor.public_views import PUBLIC
 from kazmonitor.search import is_short, name_key, search_rows
 from people.models import Organization, Person, whole_name
 
 from .models import Assembly, Case, LegalArticle, Participant
-from .public_filters import ROW_PERSON, public_participants, search_cases
+from .public_filters import ROW_PERSON, QuickTextInput, RowPerson, public_participants, search_cases
 
-# What a row of each group prints (templates/search.html), and nothing more.
-CASE_ROW = ("slug", "title", "title_en", "title_ru", "title_kk", "kind", "status", "opened_on", "opened_on_precision")
-LOCATION_ROW = ("location__name", "location__name_local")
-PERSON_ROW = ("uuid", "slug", "name", "name_latin", "identity_protected", "pseudonym")
-ORGANIZATION_ROW = ("slug", "name", "abbreviation")
-ASSEMBLY_ROW = ("slug", "title", "title_en", "title_ru", "title_kk", "held_on", "held_on_precision")
-ARTICLE_ROW = ("slug", "number", "part", "title", "title_en", "title_ru", "title_kk", "code__short_name")
+LIMIT = 20  # rows per group
+PEOPLE_SHOWN = 5  # people named in a case row ("…" when there are more)
 TITLES = ("title", "title_en", "title_ru", "title_kk")
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, strip=True)
+    q = forms.CharField(label=_("Search"), max_length=200, strip=True, widget=QuickTextInput)
+
+
+class PersonRow(NamedTuple):
+    pk: int
+    person: RowPerson  # what the row prints of the person: a protected one only by pseudonym
+    roles_text: str  # "activist, journalist"
+
+    @property
+    def public_name(self) -> str:
+        return self.person.public_name
+
+
+class Place(NamedTuple):
+    name: str
+    name_local: str
+
+
+class CaseRow(NamedTuple):
+    pk: int
+    slug: str
+    title: str
+    title_en: str
+    title_ru: str
+    title_kk: str
+    kind: str
+    status: str
+    opened_on: datetime.date | None
+    opened_on_precision: str
+    location: Place | None
+    people: list[tuple[str, RowPerson]]  # (role, person): the first PEOPLE_SHOWN published participants
+    more_people: bool
+
+    translated = Translatable.translated
+
+
+class OrganizationRow(NamedTuple):
+    slug: str
+    name: str
+    abbreviation: str
+
+
+class AssemblyRow(NamedTuple):
+    slug: str
+    title: str
+    title_en: str
+    title_ru: str
+    title_kk: str
+    held_on: datetime.date | None
+    held_on_precision: str
+
+    translated = Translatable.translated
+
+
+class ArticleRow(NamedTuple):
+    slug: str
+    number: str
+    part: str
+    title: str
+    title_en: str
+    title_ru: str
+    title_kk: str
+    code_short_name: str
+
+    label = LegalArticle.label
+    translated = Translatable.translated
+
+
+# What a row of each group prints, in the order of its tuple, and nothing more.
+PERSON_ROW = ("id", "uuid", "slug", "name", "name_latin", "identity_protected", "pseudonym", "role_names")
+CASE_ROW = ("id", "slug", *TITLES, "kind", "status", "opened_on", "opened_on_precision")
+LOCATION_ROW = ("location_id", "location__name", "location__name_local")
+ORGANIZATION_ROW = ("slug", "name", "abbreviation")
+ASSEMBLY_ROW = ("slug", *TITLES, "held_on", "held_on_precision")
+ARTICLE_ROW = ("slug", "number", "part", *TITLES, "code__short_name")
 
 
 def role_names() -> Subquery:
@@ -59,19 +133,25 @@ def roles_text(names: str | None) -> str:
 _UNIT = "\x1f"  # the unit separator: never in a name
 
 
-def loaded(model, row: dict, prefix: str = ""):
-    """An instance of ``model`` from a row of ``values()``: the columns named
-    ``<prefix><attname>``; the others are deferred, as with ``only()``."""
-    fields = [field for field in model._meta.concrete_fields if f"{prefix}{field.attname}" in row]
-    values = [row[f"{prefix}{field.attname}"] for field in fields]
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+def _columns(row: dict, names: tuple[str, ...]) -> list:
+    return [row[name] for name in names]
 
 
-def participant(row: dict) -> Participant:
-    """A participant with its person, from a row of ``first_participants``."""
-    found = loaded(Participant, row)
-    found.person = loaded(Person, row, prefix="person__")
-    return found
+def first_participants_query(case_ids) -> object:
+    """The first ``PEOPLE_SHOWN`` + 1 published participants of each case, in the case
+    list's order (role, Latin name): a window, so a mass trial sends six rows. On
+    PostgreSQL ``case_ids`` is one array parameter (``FIRST_PARTICIPANTS``)."""
+    order = ["role", "person__name_latin", "pk"]
+    position = Window(RowNumber(), partition_by=F("case_id"), order_by=order)
+    among = _AnyOf(F("case_id"), case_ids) if connection.vendor == "postgresql" else Q(case_id__in=case_ids)
+    first = public_participants().filter(among).annotate(position=position)
+    first = first.filter(position__lte=PEOPLE_SHOWN + 1).order_by("case_id", *order)
+    return first.values_list("case_id", "role", *ROW_PERSON, "person__pseudonym")
+
+
+# Compiled once per connection (PostgreSQL): building and compiling the window query
+# cost ~3 ms of Python, running it well under one.
+FIRST_PARTICIPANTS = PreparedQuery(first_participants_query, markers=([-918_273_645], [-918_273_646]))
 
 
 class SearchView(TemplateView):
@@ -79,8 +159,6 @@ class SearchView(TemplateView):
     and legal articles."""
 
     template_name = "search.html"
-    limit = 20
-    people_shown = 5
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
@@ -90,86 +168,100 @@ class SearchView(TemplateView):
         return context
 
     def search(self, text: str) -> dict:
-        limit = self.limit
         return {
             "persons": self.persons(text),
             "cases": self.cases(text),
-            "organizations": list(self.organizations(text)[:limit]),
-            "assemblies": list(self.assemblies(text)[:limit]),
-            "articles": list(self.articles(text)[:limit]),
+            "organizations": self.organizations(text),
+            "assemblies": self.assemblies(text),
+            "articles": self.articles(text),
         }
 
-    def persons(self, text: str) -> list:
+    def persons(self, text: str) -> list[PersonRow]:
         """Best match first (``Person.objects.search``), each with ``roles_text``."""
 
         def build(text):
             found = Person.objects.visible_to(PUBLIC).search(text).annotate(role_names=role_names())
-            return found.values("id", *PERSON_ROW, "role_names")[: self.limit]
+            return found.values(*PERSON_ROW)[:LIMIT]
 
-        persons = []
-        for row in search_rows("search persons", build, text):
-            person = loaded(Person, row)
-            person.roles_text = roles_text(row["role_names"])
-            persons.append(person)
-        return persons
+        return [
+            PersonRow(row["id"], RowPerson(*_columns(row, PERSON_ROW[1:-1])), roles_text(row["role_names"]))
+            for row in search_rows("search persons", build, text)
+        ]
 
-    def cases(self, text: str) -> list:
-        """Newest first, as the case list. A row names the first ``people_shown``
+    def cases(self, text: str) -> list[CaseRow]:
+        """Newest first, as the case list. A row names the first ``PEOPLE_SHOWN``
         published participants ("…" when there are more) and no articles: a mass trial's
         hundred defendants and their charges are the case page's, and were most of the
         cost of a search (docs/performance.md)."""
 
         def build(text):
             found = Case.objects.visible_to(PUBLIC).filter(search_cases(text)).order_by("-opened_on", "title", "pk")
-            return found.values("id", *CASE_ROW, "location_id", "location__id", *LOCATION_ROW)[: self.limit]
+            return found.values(*CASE_ROW, *LOCATION_ROW)[:LIMIT]
 
+        rows = search_rows("search cases", build, text)
+        people = self.first_participants([row["id"] for row in rows])
         cases = []
-        for row in search_rows("search cases", build, text):
-            case = loaded(Case, row)
-            if case.location_id is not None:
-                case.location = loaded(Location, row, prefix="location__")
-            cases.append(case)
-        people = defaultdict(list)
-        for row in self.first_participants([case.pk for case in cases]):
-            people[row["case_id"]].append(row)
-        shown = self.people_shown
-        for case in cases:
-            case.people = [participant(row) for row in people[case.pk][:shown]]
-            case.more_people = len(people[case.pk]) > shown
+        for row in rows:
+            place = Place(row["location__name"], row["location__name_local"]) if row["location_id"] else None
+            named = people[row["id"]]
+            cases.append(CaseRow(*_columns(row, CASE_ROW), place, named[:PEOPLE_SHOWN], len(named) > PEOPLE_SHOWN))
         return cases
 
-    def first_participants(self, case_ids: list) -> list[dict]:
-        """The first ``people_shown`` + 1 published participants of each case, in the
-        case list's order (role, Latin name): a window, so a mass trial sends six rows."""
+    def first_participants(self, case_ids: list[int]) -> dict[int, list[tuple[str, RowPerson]]]:
+        """Each case's first ``PEOPLE_SHOWN`` + 1 published participants, as (role,
+        person); no query for no cases."""
+        found = defaultdict(list)
         if not case_ids:
-            return []
-        order = ["role", "person__name_latin", "pk"]
-        position = Window(RowNumber(), partition_by=F("case_id"), order_by=order)
-        first = public_participants().filter(case_id__in=case_ids).annotate(position=position)
-        first = first.filter(position__lte=self.people_shown + 1).order_by("case_id", *order)
-        return list(first.values("id", "case_id", "role", "person__id", *ROW_PERSON, "person__pseudonym"))
+            return found
+        if connection.vendor == "postgresql":
+            rows = FIRST_PARTICIPANTS.rows(connections[Participant.objects.db], case_ids)
+        else:
+            rows = first_participants_query(case_ids)
+        for case_id, role, *person in rows:
+            found[case_id].append((role, RowPerson(*person)))
+        return found
 
-    def organizations(self, text: str):
+    def organizations(self, text: str) -> list[OrganizationRow]:
         """By name, local name or abbreviation in any script (``name_key`` is the three
         keys joined by " | "); one or two letters only as a whole one of them."""
-        key = name_key(text)
-        if not key:
-            return Organization.objects.none()
-        whole = whole_name(key) | Q(name_key__contains=f"| {key} |")
-        found = whole if is_short(key) else Q(name_key__contains=key)
-        return Organization.objects.visible_to(PUBLIC).filter(found).only(*ORGANIZATION_ROW)
 
-    def assemblies(self, text: str):
-        if is_short(text):
-            return Assembly.objects.none()
-        words = Q()
-        for field in (*TITLES, "topic"):
-            words |= Q(**{f"{field}__icontains": text})
-        return Assembly.objects.visible_to(PUBLIC).filter(words).only(*ASSEMBLY_ROW)
+        def build(text):
+            key = name_key(text)
+            if not key:
+                return Organization.objects.none().values(*ORGANIZATION_ROW)
+            whole = whole_name(key) | Q(name_key__contains=f"| {key} |")
+            found = whole if is_short(key) else Q(name_key__contains=key)
+            return Organization.objects.visible_to(PUBLIC).filter(found).values(*ORGANIZATION_ROW)[:LIMIT]
 
-    def articles(self, text: str):
-        found = Q(number=text.split(".")[0].strip())
-        if not is_short(text):
-            for field in TITLES:
-                found |= Q(**{f"{field}__icontains": text})
-        return LegalArticle.objects.select_related("code").filter(found).only(*ARTICLE_ROW)
+        return [
+            OrganizationRow(*_columns(row, ORGANIZATION_ROW))
+            for row in search_rows("search organizations", build, text)
+        ]
+
+    def assemblies(self, text: str) -> list[AssemblyRow]:
+        """By title in any language or topic; not for one or two letters."""
+
+        def build(text):
+            if is_short(text):
+                return Assembly.objects.none().values(*ASSEMBLY_ROW)
+            words = Q()
+            for field in (*TITLES, "topic"):
+                words |= Q(**{f"{field}__icontains": text})
+            return Assembly.objects.visible_to(PUBLIC).filter(words).values(*ASSEMBLY_ROW)[:LIMIT]
+
+        return [AssemblyRow(*_columns(row, ASSEMBLY_ROW)) for row in search_rows("search assemblies", build, text)]
+
+    def articles(self, text: str) -> list[ArticleRow]:
+        """By number ("274.4" finds article 274) or title in any language; one or two
+        letters by number only."""
+
+        def build(text):
+            found = Q(number=text.split(".")[0].strip())
+            if not is_short(text):
+                for field in TITLES:
+                    found |= Q(**{f"{field}__icontains": text})
+            return LegalArticle.objects.filter(found).values(*ARTICLE_ROW)[:LIMIT]
+
+        # "274.4": the number is a part of the text, not a form the compiled query knows
+        rows = list(build(text)) if "." in text else search_rows("search articles", build, text)
+        return [ArticleRow(*_columns(row, ARTICLE_ROW)) for row in rows]
