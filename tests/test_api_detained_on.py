@@ -13,7 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.filters import DetainedOnFilter
 from kazmonitor.models import Visibility
-from tests.api_support import anonymous_fixture, fresh_rate_limits_fixture, ids, partner_key_fixture  # noqa: F401
+from tests.api_support import (  # noqa: F401
+    anonymous_fixture,
+    csv_rows,
+    fresh_rate_limits_fixture,
+    ids,
+    partner_key_fixture,
+)
 from tests.factories import CaseFactory, DetentionFactory, ExtensionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +196,9 @@ def test_on_postgresql_the_list_is_walked_only_when_the_newest_cases_held_someon
         listing = next(q["sql"] for q in queries if 'FROM "cases_case" LEFT OUTER JOIN' in q["sql"])
         assert ('"cases_case"."id" = ANY((ARRAY(SELECT' in listing) == held_first, day
         assert ('"cases_case"."id" IN (SELECT' in listing) == (not held_first), day
+
+
+def test_the_csv_export_holds_the_same_cases_in_the_same_order(anonymous, way, cases):
+    for day in (PAST, TODAY, FUTURE):
+        rows = csv_rows(anonymous.get(f"/api/v1/cases/?format=csv&detained_on={day.isoformat()}"))
+        assert [row["id"] for row in rows] == listed(anonymous, day), day
