@@ -1,4 +1,6 @@
-"""PostgreSQL-only search indexes, created by migrations ``people 0003`` and ``cases 0005``.
+"""PostgreSQL-only search indexes, created by migrations ``people 0003``, ``cases 0005``
+and ``cases 0011`` (the translations of titles and of summaries joined into one indexed
+text each: ``kazmonitor.search.Joined``).
 
 Django's ``contains`` on ``name_key`` is ``name_key::text LIKE '%key%'`` and
 ``icontains`` is ``UPPER(col::text) LIKE UPPER('%text%')``: a trigram GIN index

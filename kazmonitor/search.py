@@ -13,12 +13,14 @@ texts: it occurs in most of them, so such a search would read and sort whole tab
 (``is_short``; docs/performance.md)."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from anyascii import anyascii
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 _FOLDS = (("kh", "h"), ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "f"), ("c", "ts"))
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
@@ -27,10 +29,39 @@ _SPACES = re.compile(r"\s+")
 
 INSIDE = 3  # pg_trgm's trigram: the shortest key a trigram index can look up inside a text
 
+# Joins the columns one trigram index covers (``joined``); never part of a searched text
+# (``search_text``), so a text found in the joined value lies inside one column.
+SEPARATOR = "\x1f"
+
 
 def is_short(key: str) -> bool:
     """Too short to be looked for inside names and texts (whole names and words only)."""
     return len(key) < INSIDE
+
+
+def search_text(text: str) -> str:
+    """The searched text as every search uses it: control characters (tab, newline, the
+    column ``SEPARATOR`` …) count as spaces, as they do in name keys; stripped."""
+    if text.isprintable():
+        return text.strip()
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text).strip()
+
+
+class Joined(Func):
+    """Text columns (NOT NULL) joined by ``SEPARATOR``: one trigram index answers
+    ``Joined(...)__icontains`` for all of them (``UPPER(a || E'\\x1f' || b …) LIKE``), and
+    ``search_text`` keeps the separator out of the text, so a match never spans two
+    columns. The SQL must stay the expression of its index (cases 0011)."""
+
+    output_field = TextField()
+
+    def __init__(self, *fields: str):
+        super().__init__(*(Cast(field, TextField()) for field in fields))
+
+    def as_sql(self, compiler, connection, **extra):
+        code = ord(SEPARATOR)
+        separator = f"E'\\x{code:02x}'" if connection.vendor == "postgresql" else f"char({code})"
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=f" || {separator} || ")
 
 
 def name_key(text: str) -> str:
@@ -129,7 +160,7 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
 
 
 def _values(text: str) -> dict[str, str]:
-    text = text.strip()
+    text = search_text(text)
     return {"text": text, "like": connection.ops.prep_for_like_query(text), "key": name_key(text)}
 
 

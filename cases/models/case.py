@@ -16,12 +16,15 @@ from kazmonitor.models import (
     VisibilityQuerySet,
     translations,
 )
-from kazmonitor.search import among, is_short
+from kazmonitor.search import Joined, among, is_short, search_text
 
 from ._common import VISIBILITY_VALUES, precision_field
 from .legal import LegalArticle
 
 CASE_TEXT_FIELDS = ("title", "title_en", "title_ru", "title_kk", "summary", "summary_en", "summary_ru", "summary_kk")
+# The three translations of a text searched as one text when all three are searched, with
+# one trigram index each on PostgreSQL (cases 0011); the text as written keeps its own.
+JOINED_FIELDS = (("title_en", "title_ru", "title_kk"), ("summary_en", "summary_ru", "summary_kk"))
 
 
 class CaseQuerySet(VisibilityQuerySet):
@@ -53,27 +56,39 @@ class CaseQuerySet(VisibilityQuerySet):
 
         from people.models import Person
 
-        text = text.strip()
+        text = search_text(text)
         if not text:
             return None
         cases = Case.objects.order_by()
-        # One branch per column of the case itself, each a bitmap scan of its trigram
-        # index: in one branch (a BitmapOr) every candidate row was rechecked against all
-        # the columns, summaries in four languages (~7,000 rows for "riots Almaty": 80–115
-        # ms, united 47–60 ms; a name costs the same either way). One or two letters
-        # occur in every text: public searches look for them as a number and a whole
-        # name only (staff in the admin still find them inside texts).
+        # The case's own columns, each one branch (a bitmap scan of its trigram index),
+        # except the three translations of a title or a summary: joined into one text,
+        # one index, one scan (kazmonitor.search.Joined). The case number is compared
+        # whole. One or two letters occur in every text: public searches look for them
+        # as a number and a whole name only (staff in the admin still find them inside).
         branches = [cases.filter(case_number__iexact=text).values("pk")]
-        inside = reveal_protected or not is_short(text)
-        for field in fields if inside else ():
-            branches.append(cases.filter(**{f"{field}__icontains": text}).values("pk"))
-        if inside and connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
-            branches.append(cases.filter(_full_text_match(text)).values("pk"))
+        if reveal_protected or not is_short(text):
+            for columns in _searched_columns(fields):
+                found = cases.alias(joined=Joined(*columns)) if len(columns) > 1 else cases
+                lookup = "joined" if len(columns) > 1 else columns[0]
+                branches.append(found.filter(**{f"{lookup}__icontains": text}).values("pk"))
+            if connection.vendor == "postgresql" and any(field.startswith("summary") for field in fields):
+                branches.append(cases.filter(_full_text_match(text)).values("pk"))
         persons = Person.objects.visible_to(level).matching(text, reveal_protected=reveal_protected).values("pk")
         branches.append(
             Participant.objects.order_by().visible_to(level).filter(among("person", persons)).values("case_id")
         )
         return branches[0].union(*branches[1:])
+
+
+def _searched_columns(fields: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``fields`` in groups searched as one text: a group of ``JOINED_FIELDS`` when
+    ``fields`` holds all of it, each other field alone."""
+    groups, rest = [], list(fields)
+    for group in JOINED_FIELDS:
+        if set(group) <= set(rest):
+            groups.append(group)
+            rest = [field for field in rest if field not in group]
+    return groups + [(field,) for field in rest]
 
 
 def _full_text_match(text: str) -> models.Func:
