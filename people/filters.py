@@ -2,8 +2,11 @@
 through another record (membership, organization) go through that record's
 ``visible_to`` too, so a filter never reveals a hidden record."""
 
+import copy
+
 import django_filters
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, TextFilter
 from kazmonitor.api.ids import masked_uuid, parse_uuid
@@ -75,6 +78,28 @@ class PersonFilter(ApiFilterSet):
     class Meta:
         model = Person
         fields = []
+
+    def filter_queryset(self, queryset):
+        """django-filter's, but only the filters the request gives a value, each copied
+        when used: every filter passes an empty value through (``ApiFilterSet`` relies on
+        it too), and copying all eleven of the person list's filters cost more than the
+        search it runs (about 1.5 ms per request)."""
+        for name, value in self.form.cleaned_data.items():
+            if value not in EMPTY_VALUES:
+                queryset = self.used_filter(name).filter(queryset, value)
+        return queryset
+
+    def used_filter(self, name: str):
+        """``self.filters[name]``, without copying the filters the request does not use."""
+        copied = self.__dict__.get("_filters")
+        if copied is not None:
+            return copied[name]
+        used = self.__dict__.setdefault("_used_filters", {})
+        found = used.get(name)
+        if found is None:
+            found = used[name] = copy.deepcopy(self.base_filters[name])
+            found.model, found.parent = self.queryset.model, self  # as ApiFilterSet.filters does
+        return found
 
     def filter_q(self, queryset, name, value):
         # The list is in the API's own order (keyset pagination): the search's rank would

@@ -107,6 +107,8 @@ URLS = [
     "/api/v1/persons/?q=nobody-at-all",
     "/api/v1/persons/?page_size=4",
     "/api/v1/persons/?role=activist",
+    "/api/v1/persons/?q=Zhanatuly&role=journalist&location=almaty",
+    "/api/v1/persons/?q=zhanatuly&pseudonymous=false&updated_since=2000-01-01",
     "/api/v1/persons/?pseudonymous=true",
     "/api/v1/persons/?detained_on=2022-05-01&page_size=2",
     "/api/v1/persons/?q=Zhanatuly&format=csv",
