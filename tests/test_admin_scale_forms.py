@@ -8,13 +8,19 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import connection
+from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from nested_admin.nested import NestedInlineAdminFormset
 
 from cases import admin_rendering
-from cases.models import Detention
+from cases.models import Detention, Facility
 from kazmonitor.models import Visibility
 from tests.admin_pages import page_data
 from tests.factories import (
@@ -118,6 +124,28 @@ def test_a_case_page_is_drawn_exactly_as_django_draws_it(request, persona, as_dj
 
     assert fast == ordinary
     assert "Person &lt;0&gt; &amp; &#x27;co&#x27;" in fast  # escaped once, as Django does
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_related_object_links_are_translated_as_django_translates_them(language):
+    wrapper = RelatedFieldWidgetWrapper(
+        forms.Select(choices=[("", "---"), ("1", "<Prison> & co")]),
+        Detention._meta.get_field("facility").remote_field,
+        admin.site,
+        can_add_related=True,
+        can_change_related=True,
+        can_delete_related=True,
+        can_view_related=True,
+    )
+    with translation.override(language):
+        fast = wrapper.render(
+            "detentions-0-facility", "1", {"id": "id_detentions-0-facility"}, admin_rendering.renderer
+        )
+        ordinary = wrapper.render("detentions-0-facility", "1", {"id": "id_detentions-0-facility"}, DjangoTemplates())
+        title = gettext("Delete selected %(model)s") % {"model": Facility._meta.verbose_name}
+
+    assert fast == ordinary
+    assert f'title="{title}"' in fast
 
 
 def test_a_case_page_with_errors_is_drawn_exactly_as_django_draws_it(editor_client, as_django_draws):
