@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django import forms
 from django.db import connection, connections
-from django.db.models import F, OuterRef, Q, StringAgg, Subquery, Value, Window
+from django.db.models import F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -137,7 +137,7 @@ def _columns(row: dict, names: tuple[str, ...]) -> list:
     return [row[name] for name in names]
 
 
-def first_participants_query(case_ids) -> object:
+def first_participants_query(case_ids) -> QuerySet:
     """The first ``PEOPLE_SHOWN`` + 1 published participants of each case, in the case
     list's order (role, Latin name): a window, so a mass trial sends six rows. On
     PostgreSQL ``case_ids`` is one array parameter (``FIRST_PARTICIPANTS``)."""
