@@ -228,3 +228,12 @@ def test_who_was_held_is_one_query_that_does_not_read_the_extensions():
         assert len(list(Detention.objects.in_custody_on(day(12)))) == 3
     assert len(queries) == 1
     assert "cases_extension" not in queries[0]["sql"]
+
+
+@pytest.mark.postgresql  # INCLUDE is PostgreSQL's; elsewhere the index is the plain one
+def test_the_custody_index_carries_the_case_and_visibility_so_held_cases_are_read_from_it():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'detention_held_until_idx'")
+        (definition,) = cursor.fetchone()
+    assert "(held_until, started_on, person_id)" in definition
+    assert definition.endswith("INCLUDE (case_id, visibility)")
