@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from kazmonitor.templatetags.site import partial_date, person_url_of, url_of
 
@@ -62,8 +62,9 @@ def _persons(persons: list) -> str:
             shown += f" — {escape(row.roles_text)}"
         return f"{shown}</li>\n"
 
-    items = "".join(map(item, persons)) if persons else _empty("No persons found.")
-    return f"{_heading('persons', gettext('Persons'))}{items}</ul></section>"
+    items = "".join(map(item, persons)) if persons else _empty(gettext_noop("No persons found."))
+    heading = _heading("persons", gettext("Persons"))  # outside f-strings, where makemessages finds it
+    return f"{heading}{items}</ul></section>"
 
 
 class CaseItem(Row):
@@ -86,12 +87,14 @@ class CaseItem(Row):
 
 
 def _cases(cases: list, text: str) -> str:
+    heading = _heading("cases", gettext("Cases"))
     if not cases:
-        return f"{_heading('cases', gettext('Cases'))}{_empty('No cases.')}</ul>\n</section>"
+        empty = _empty(gettext_noop("No cases."))
+        return f"{heading}{empty}</ul>\n</section>"
     rows = "".join(map(CaseItem(cases).html, cases))
     listed = f"{reverse('case_list')}?q={quote(text, safe='/')}"
-    more = f"<p><a href={_quoted(listed)}>{escape(gettext('All matching cases, with filters'))}</a></p>"
-    return f"{_heading('cases', gettext('Cases'))}{rows}</ul>\n{more}</section>"
+    label = escape(gettext("All matching cases, with filters"))
+    return f"{heading}{rows}</ul>\n<p><a href={_quoted(listed)}>{label}</a></p></section>"
 
 
 def _organization():
