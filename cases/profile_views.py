@@ -15,7 +15,6 @@ import math
 
 from django.db import models
 from django.db.models import Count, F, Prefetch, Subquery, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.http import urlencode
 
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView, kept
 from kazmonitor.templatetags.site import person_url
-from people.models import Membership, Organization, Person, Recognition
+from people.models import Membership, Organization, Person, Recognition, public_name_order
 
 from .facts import visible_sources
 from .models import Assembly, Case, Charge, Detention, Extension, Participant
@@ -231,11 +230,7 @@ class ProtectedPersonDetailView(PersonDetailView):
 def members_by_public_name(memberships):
     """Order by the name the public sees (``people.views.by_public_name``): a pseudonym's
     place in the list says nothing about the real name behind it."""
-    shown = models.Case(
-        When(person__identity_protected=True, then=F("person__pseudonym")),
-        default=Coalesce(NullIf(F("person__name_latin"), Value("")), F("person__name")),
-    )
-    return memberships.annotate(public_sort=shown).order_by("public_sort", "pk")
+    return memberships.annotate(public_sort=public_name_order("person__")).order_by("public_sort", "pk")
 
 
 def member_case_ids(organization: Organization) -> list[int]:

@@ -21,7 +21,7 @@ from kazmonitor.models import Location, Tag, Visibility
 from kazmonitor.public_views import kept
 from kazmonitor.search import among_search
 from kazmonitor.templatetags.site import place
-from people.models import Organization, Person
+from people.models import Organization, Person, public_name_order
 
 from .models import Case, Charge, LegalArticle, Participant
 
@@ -300,12 +300,13 @@ class RowArticle(NamedTuple):
 
 
 def row_people(case_ids: list[int]) -> dict[int, list[tuple[str, RowPerson]]]:
-    """Each case's published participants as (role, person), in list order."""
+    """Each case's published participants as (role, person), in list order: by role,
+    then by the name the public sees (``public_name_order``)."""
     found = defaultdict(list)
     rows = (
         public_participants()
         .filter(case__in=case_ids)
-        .order_by("role", "person__name_latin", "pk")
+        .order_by("role", public_name_order("person__"), "pk")
         .values_list("case", "role", *ROW_PERSON, "person__pseudonym")
     )
     for case_id, role, *person in rows:

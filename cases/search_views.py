@@ -25,7 +25,7 @@ from kazmonitor.api.fast_rows import PreparedQuery, _AnyOf
 from kazmonitor.models import Translatable
 from kazmonitor.public_views import PUBLIC
 from kazmonitor.search import is_short, name_key, search_rows
-from people.models import Organization, Person, whole_name
+from people.models import Organization, Person, public_name_order, whole_name
 
 from .models import Assembly, Case, LegalArticle, Participant
 from .public_filters import ROW_PERSON, QuickTextInput, RowPerson, public_participants, search_cases
@@ -139,9 +139,9 @@ def _columns(row: dict, names: tuple[str, ...]) -> list:
 
 def first_participants_query(case_ids) -> QuerySet:
     """The first ``PEOPLE_SHOWN`` + 1 published participants of each case, in the case
-    list's order (role, Latin name): a window, so a mass trial sends six rows. On
+    list's order (role, the name the public sees): a window, so a mass trial sends six rows. On
     PostgreSQL ``case_ids`` is one array parameter (``FIRST_PARTICIPANTS``)."""
-    order = ["role", "person__name_latin", "pk"]
+    order = ["role", public_name_order("person__"), "pk"]
     position = Window(RowNumber(), partition_by=F("case_id"), order_by=order)
     among = _AnyOf(F("case_id"), case_ids) if connection.vendor == "postgresql" else Q(case_id__in=case_ids)
     first = public_participants().filter(among).annotate(position=position)

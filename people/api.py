@@ -6,14 +6,13 @@ only when that record is visible too."""
 from functools import cache
 
 from django.db import connections
-from django.db.models import Case, F, Prefetch, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, Prefetch
 
 from kazmonitor.api.fast_rows import PreparedQuery, _AnyOf
 from kazmonitor.api.views import SLUG, ApiViewSet
 from kazmonitor.models import Location, Source, Tag
 from people import filters, serializers
-from people.models import Membership, Organization, Person, PersonAlias, Recognition
+from people.models import Membership, Organization, Person, PersonAlias, Recognition, public_name_order
 
 # What a list row (JSON or CSV) shows, and nothing more: not the biographies in other
 # languages, the internal notes, the contacts or the search keys.
@@ -32,10 +31,7 @@ def visible_sources(level, to_attr: str = "visible_sources") -> Prefetch:
 def public_name_expression():
     """What persons are sorted by: the pseudonym for protected persons (sorting by the
     real name would give away its position, and the cursor would carry it)."""
-    return Case(
-        When(identity_protected=True, then=F("pseudonym")),
-        default=Coalesce(NullIf(F("name_latin"), Value("")), F("name")),
-    )
+    return public_name_order()
 
 
 class PersonViewSet(ApiViewSet):

@@ -4,6 +4,7 @@ recognitions."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -42,10 +43,13 @@ class PersonQuerySet(VisibilityQuerySet):
         if not key:
             return self.none()
         named = {} if reveal_protected else {"identity_protected": False}
+        # Ties in the public's order by the name it sees: the real name's place in the
+        # alphabet would tell something about a pseudonym.
+        names = ("name_latin", "name") if reveal_protected else (public_name_order(),)
         return (
             self.matching(text, reveal_protected=reveal_protected)
             .alias(search_rank=self._search_rank(key, named))
-            .order_by("search_rank", "name_latin", "name", "pk")
+            .order_by("search_rank", *names, "pk")
         )
 
     def matching(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
@@ -104,6 +108,17 @@ class PersonQuerySet(VisibilityQuerySet):
             default=3,
             output_field=models.IntegerField(),
         )
+
+
+def public_name_order(path: str = "") -> models.Case:
+    """What lists sort persons by: the name the public sees (the pseudonym of a protected
+    person, else the Latin name, else the name as written). ``path`` leads from the
+    listed model to the person (``"person__"``). Sorting by the real name would give
+    away where it falls in the alphabet, and a cursor would carry it."""
+    return models.Case(
+        models.When(**{f"{path}identity_protected": True}, then=F(f"{path}pseudonym")),
+        default=Coalesce(NullIf(F(f"{path}name_latin"), models.Value("")), F(f"{path}name")),
+    )
 
 
 def whole_name(key: str) -> Q:

@@ -3,14 +3,13 @@ gather a person's or an organization's cases live in ``cases.profile_views``
 (``cases`` depends on ``people``, never the other way)."""
 
 from django import forms
-from django.db.models import Case, F, Prefetch, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC
 
-from .models import Organization, Person, Recognition, Role
+from .models import Organization, Person, Recognition, Role, public_name_order
 
 
 def current_recognitions():
@@ -25,11 +24,7 @@ def political_prisoners():
 def by_public_name(persons):
     """Order by the name the public sees, so a pseudonym's place in a list says
     nothing about the real name behind it."""
-    shown = Case(
-        When(identity_protected=True, then=F("pseudonym")),
-        default=Coalesce(NullIf(F("name_latin"), Value("")), F("name")),
-    )
-    return persons.annotate(public_sort=shown).order_by("public_sort", "pk")
+    return persons.annotate(public_sort=public_name_order()).order_by("public_sort", "pk")
 
 
 class PersonFilterForm(forms.Form):
