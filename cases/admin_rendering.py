@@ -34,8 +34,7 @@ from nested_admin.nested import NestedInlineAdminFormset
 
 def _text(value) -> str:
     """``{{ value }}`` in a template with autoescape on."""
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    return conditional_escape(localize(template_localtime(value)))  # as the template engine does
 
 
 def _formatted(value) -> str:
