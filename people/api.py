@@ -28,12 +28,6 @@ def visible_sources(level, to_attr: str = "visible_sources") -> Prefetch:
     )
 
 
-def public_name_expression():
-    """What persons are sorted by: the pseudonym for protected persons (sorting by the
-    real name would give away its position, and the cursor would carry it)."""
-    return public_name_order()
-
-
 class PersonViewSet(ApiViewSet):
     """Persons. Protected persons appear only under their pseudonym, with an id of
     their own (not the one they had before protection) and no slug or aliases."""
@@ -48,7 +42,7 @@ class PersonViewSet(ApiViewSet):
     def get_queryset(self):
         queryset = (
             Person.objects.visible_to(self.level)
-            .annotate(api_name=public_name_expression())
+            .annotate(api_name=public_name_order())  # never the real name of a protected person
             .select_related("location")
             .prefetch_related("roles", "aliases")
         )

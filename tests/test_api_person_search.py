@@ -177,7 +177,7 @@ def test_a_page_of_protected_persons_only_reads_no_aliases(no_response_cache, an
 
 
 def test_the_list_order_can_be_read_from_the_name_index_on_postgresql(no_response_cache, people):
-    """The index's expression is the one Django writes for ``public_name_expression()``
+    """The index's expression is the one Django writes for ``people.models.public_name_order()``
     (otherwise PostgreSQL could not use it); other databases get no such index."""
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, Person._meta.db_table)

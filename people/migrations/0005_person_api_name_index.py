@@ -1,13 +1,13 @@
 """An index on the name the API sorts persons by (PostgreSQL only; nothing elsewhere).
 
-The API person list orders by ``people.api.public_name_expression()`` (the pseudonym of a
+The API person list orders by ``people.models.public_name_order()`` (the pseudonym of a
 protected person, else the Latin name, else the name as written), then ``id``. Without an
 index on exactly that expression, every page sorted every visible person:
 ``?detained_on=<day>`` read and sorted ~80,000 wide rows (an external merge sort on disk,
 ~300 ms at national scale) to show the first 50 held. With it, the first page walks the
 index in order and stops after 50 matches (docs/performance.md, "API person list").
 
-The expression must stay the one Django writes for ``public_name_expression()``, or the
+The expression must stay the one Django writes for ``people.models.public_name_order()``, or the
 planner cannot use the index (``tests/test_api_person_search.py`` checks it can)."""
 
 from django.db import migrations
