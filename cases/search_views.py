@@ -28,6 +28,7 @@ from kazmonitor.search import is_short, name_key, search_rows
 from people.models import Organization, Person, public_name_order, whole_name
 
 from .models import Assembly, Case, LegalArticle, Participant
+from .models.assembly import assembly_text_matches
 from .public_filters import ROW_PERSON, QuickTextInput, RowPerson, public_participants, search_cases
 
 LIMIT = 20  # rows per group
@@ -244,10 +245,8 @@ class SearchView(TemplateView):
         def build(text):
             if is_short(text):
                 return Assembly.objects.none().values(*ASSEMBLY_ROW)
-            words = Q()
-            for field in (*TITLES, "topic"):
-                words |= Q(**{f"{field}__icontains": text})
-            return Assembly.objects.visible_to(PUBLIC).filter(words).values(*ASSEMBLY_ROW)[:LIMIT]
+            found = Assembly.objects.visible_to(PUBLIC).filter(assembly_text_matches(text))
+            return found.values(*ASSEMBLY_ROW)[:LIMIT]
 
         return [AssemblyRow(*_columns(row, ASSEMBLY_ROW)) for row in search_rows("search assemblies", build, text)]
 
