@@ -6,14 +6,14 @@ import re
 
 import django_filters
 from django import forms
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Exists, F, Lookup, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Participant, Sentence
 from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, SinceFilter, TextFilter
 from kazmonitor.models import Certainty
+from kazmonitor.search import among
 from people.filters import LocationFilter, PersonFilter, PersonIdFilter
 
 ARTICLE = re.compile(r"^(?P<number>[0-9]{1,5}(?:-[0-9]{1,3})?)(?:\.(?P<part>[0-9]{1,3}))?$")
@@ -81,19 +81,6 @@ class ArticleFilters(ApiFilterSet):
         return self._through_charges(queryset, Q(article__code__short_name__iexact=value))
 
 
-class AnyOf(Lookup):
-    """``lhs = ANY(ARRAY(subquery))`` (PostgreSQL): the subquery's values are read once,
-    first, and the rows then fetched by them; the planner cannot turn it back into a walk
-    of the outer table checking each row, as it does with ``IN (subquery)``."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
 class DetainedOnFilter(django_filters.DateFilter):
     """In custody on this day: detention started by then and not ended before it (open
     detentions count as ongoing; an extended detention stays open until its end)."""
@@ -128,7 +115,7 @@ class DetainedOnFilter(django_filters.DateFilter):
             and connections[qs.db].vendor == "postgresql"
             and not self._common_among_newest(qs, held)
         ):
-            return qs.filter(AnyOf(F("pk"), ArraySubquery(held.order_by().values(self.path))))
+            return qs.filter(among("pk", held.values(self.path)))
         return qs.filter(pk__in=held.values(self.path))
 
     def _common_among_newest(self, cases, held) -> bool:

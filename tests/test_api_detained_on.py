@@ -194,7 +194,7 @@ def test_on_postgresql_the_list_is_walked_only_when_the_newest_cases_held_someon
         with CaptureQueriesContext(connection) as queries:
             assert len(listed(anonymous, day)) == count
         listing = next(q["sql"] for q in queries if 'FROM "cases_case" LEFT OUTER JOIN' in q["sql"])
-        assert ('"cases_case"."id" = ANY((ARRAY(SELECT' in listing) == held_first, day
+        assert ('"cases_case"."id" = ANY(ARRAY(SELECT' in listing) == held_first, day
         assert ('"cases_case"."id" IN (SELECT' in listing) == (not held_first), day
 
 
