@@ -8,22 +8,24 @@ unreachable at once) and served from the cache until then, for at most
 
 Kept only when nothing personal can be in it: a ``GET`` of a public URL (``PUBLIC_URLCONF``)
 by a reader without a session cookie, answered 200 without setting a cookie. Searches
-(``q=``) are never kept, so whether someone searched a name before cannot be read off
-a fast answer. Staff (who have a session) always get pages built for them."""
+(the search page, any ``q=``) are not kept unless ``SEARCH_CACHE_SECONDS`` says so
+(default 0), so whether someone searched a name before cannot be read off a fast
+answer; kept, they live at most that long under a keyed name
+(``kazmonitor.api.cache``). Staff (who have a session) always get pages built for them."""
 
 from importlib import import_module
 
 from django.conf import settings
 
-from kazmonitor.api.cache import cached_response, digest_key, store
+from kazmonitor.api.cache import cached_response, digest_key, is_search, store
 
-# URL names of PUBLIC_URLCONF that are never kept.
-NEVER = frozenset({"search"})
+# URL names of PUBLIC_URLCONF that are searches whatever their parameters.
+SEARCHES = frozenset({"search"})
 
 
 def _public_names() -> frozenset[str]:
     urlpatterns = import_module(settings.PUBLIC_URLCONF).urlpatterns  # named in settings: no import of the app
-    return frozenset(pattern.name for pattern in urlpatterns if pattern.name) - NEVER
+    return frozenset(pattern.name for pattern in urlpatterns if pattern.name)
 
 
 class PublicPageCacheMiddleware:
@@ -35,7 +37,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key and self._keepable(response):
-            store(key, response, settings.PAGE_CACHE_SECONDS)
+            store(key, response, self._lifetime(request))
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -47,16 +49,21 @@ class PublicPageCacheMiddleware:
             request._page_cache_key = key
         return response
 
+    @staticmethod
+    def _lifetime(request) -> int:
+        """How long the page may be kept (seconds; 0: not at all)."""
+        searched = is_search(request) or request.resolver_match.url_name in SEARCHES
+        return settings.SEARCH_CACHE_SECONDS if searched else settings.PAGE_CACHE_SECONDS
+
     def _cacheable(self, request) -> bool:
         match = request.resolver_match
         return (
-            bool(settings.PAGE_CACHE_SECONDS)
-            and request.method == "GET"
+            request.method == "GET"
             and match is not None
             and not match.namespace
             and match.url_name in self.names
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "q" not in request.GET
+            and self._lifetime(request) > 0
         )
 
     @staticmethod

@@ -265,6 +265,11 @@ API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
 # The same for public pages read without a session (kazmonitor/page_cache.py), the
 # named URLs of PUBLIC_URLCONF (the public site mounted in kazmonitor/urls.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Searches (the search page, any q=) kept that long (seconds; default 0: never). A kept
+# answer is fast, so its timing tells whoever repeats a search that someone searched the
+# same text within that time (per API key; anonymous readers share one scope). Opt in
+# only where that is acceptable (README, "Configuration"; kazmonitor/api/cache.py).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 0)
 PUBLIC_URLCONF = "cases.urls"
 # Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
 # stable: changing it changes those ids for partners' mirrors.

@@ -3,8 +3,15 @@ re-reads) is built once per change of the data instead of once per request.
 
 Only successful JSON ``GET`` responses of the lists and details are kept, after the
 key was checked and the rate limit counted (a hit still counts against the limit).
-Searches (``q=``) are never kept: whether a response comes from the cache shows in
-its timing, and what others searched for is nobody's business.
+
+Searches (``q=``) are not kept unless ``SEARCH_CACHE_SECONDS`` says so (default 0):
+whether a response comes from the cache shows in its timing, so a kept search tells
+whoever repeats it that the same text was searched within that time, and what others
+searched for is nobody's business. A deployment that opts in (for speed under load)
+gets search entries that are scoped to the API key that searched (anonymous readers
+share one scope), live at most ``SEARCH_CACHE_SECONDS``, and are named by a keyed hash
+(``SECRET_KEY``), so the cache store holds no digest of a searched text that trying
+names could reverse (docs/performance.md, "Searches kept on request").
 The cache key holds everything the response depends on: the content generation
 (``kazmonitor.generation``: raised by every save, delete or withdrawal, so a
 withdrawn record is gone from the next response), the reader's level, the full URL
@@ -18,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from kazmonitor import generation
@@ -38,16 +46,29 @@ def digest_key(prefix: str, request, level: int, media_type: str) -> str:
         timezone.localdate().isoformat(),
         request.build_absolute_uri(),
     ]
+    if is_search(request):  # scoped to the API key, named by a keyed hash (module docstring)
+        parts.append(str(getattr(getattr(request, "auth", None), "pk", "")))
+        digest = salted_hmac("kazmonitor.search-cache", "\n".join(parts), algorithm="sha256").hexdigest()
+        return f"{prefix}-search:{digest}"
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"{prefix}:{digest}"
+
+
+def is_search(request) -> bool:
+    return "q" in request.GET
 
 
 def response_key(request, level: int, media_type: str) -> str:
     return digest_key("api-response", request, level, media_type)
 
 
+def lifetime(request) -> int:
+    """How long the API answer to ``request`` may be kept (seconds; 0: not at all)."""
+    return settings.SEARCH_CACHE_SECONDS if is_search(request) else settings.API_CACHE_SECONDS
+
+
 def enabled(request) -> bool:
-    return bool(settings.API_CACHE_SECONDS) and request.method == "GET" and "q" not in request.GET
+    return request.method == "GET" and lifetime(request) > 0
 
 
 def cached_response(key: str) -> HttpResponse | None:
@@ -74,7 +95,7 @@ def store(key: str, response, seconds: int, header_names=None) -> None:
     cache.set(key, (response.content, headers), seconds)
 
 
-def keep(key: str, response) -> None:
+def keep(key: str, request, response) -> None:
     """Keep a rendered successful API response (``response.render()`` was called)."""
     if response.status_code == 200:
-        store(key, response, settings.API_CACHE_SECONDS, _KEPT_HEADERS)
+        store(key, response, lifetime(request), _KEPT_HEADERS)

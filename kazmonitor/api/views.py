@@ -81,7 +81,7 @@ class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             response.accepted_media_type = "application/json"
         elif self._cache_key and isinstance(response, Response) and response.status_code == 200:
             response.render()
-            response_cache.keep(self._cache_key, response)
+            response_cache.keep(self._cache_key, request, response)
         return response
 
 
