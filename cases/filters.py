@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import Assembly, Case, Charge, Detention, Event, Extension, LegalArticle, Participant, Sentence
+from cases.models.assembly import assembly_text_matches
 from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, SinceFilter, TextFilter
 from kazmonitor.models import Certainty
 from kazmonitor.search import among
@@ -306,10 +307,7 @@ class AssemblyFilter(ApiFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        words = Q()
-        for field in ("title", "title_en", "title_ru", "title_kk", "topic"):
-            words |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(words)
+        return queryset.filter(assembly_text_matches(value))
 
     def filter_organization(self, queryset, name, value):
         organized = Assembly.organizers.through.objects.filter(
