@@ -11,8 +11,10 @@ reset before each scenario) and p50 / p95 as a multiple of the p50 of the minima
 endpoint of the same stack measured in the same run (``/healthz`` for pages,
 ``/api/v1/status/`` for the API). Then how each p50 grows from the small database to the
 large one. Everything is measured twice: with the response and page caches on (as
-deployed: repeated requests are answered from the cache until the data changes) and
-with them off (every answer built). Run from the project folder:
+deployed: repeated requests are answered from the cache until the data changes; searches
+are never kept) and with them off (every answer built). A third pass measures the
+searches (and the minimal endpoints) with ``SEARCH_CACHE_SECONDS`` set, the opt-in that
+keeps searches too (``--search-cache``; 0 skips it). Run from the project folder:
 
     .venv/bin/python bench/run.py [--large postgres://…/kz_perf] [--small postgres://…/kz_scale10]
 
@@ -247,12 +249,18 @@ def flush_cache(redis_url: str) -> None:
         redis.Redis.from_url(redis_url).flushdb()
 
 
-def measure(label: str, url: str, args, cached: bool = True) -> dict:
+def measure(label: str, url: str, args, cached: bool = True, search_cache: int = 0) -> dict:
+    """All scenarios; with ``search_cache`` (seconds) the searches and minimal endpoints only,
+    with searches kept that long (``SEARCH_CACHE_SECONDS``)."""
     env = {**BASE_ENV, "DATABASE_URL": url, **({} if cached else UNCACHED)}
+    if search_cache:
+        env["SEARCH_CACHE_SECONDS"] = str(search_cache)
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
     flush_cache(args.redis_url)
     caches = "response and page caches on" if cached else "response and page caches OFF"
+    if search_cache:
+        caches += f", searches kept {search_cache} s (SEARCH_CACHE_SECONDS, opt-in)"
     print(f"\n## {label}: {url.rsplit('/', 1)[-1]}, {caches}", flush=True)
     data = prepare(env)
     print(
@@ -266,7 +274,9 @@ def measure(label: str, url: str, args, cached: bool = True) -> dict:
     results = {}
     try:
         workers = workers_of(server.pid)
-        for name, (template, _search, threads, _stack) in SCENARIOS.items():
+        for name, (template, is_search, threads, _stack) in SCENARIOS.items():
+            if search_cache and not (is_search or name in (SITE, API)):
+                continue
             paths = scenario_paths(template, data)
             threads = threads or args.threads
             per_thread = args.export_requests if threads == 1 else args.requests
@@ -305,12 +315,14 @@ def report(results: dict, data: dict) -> None:
             f"{outcome['rss']:>7.0f} {p50 / base:>7.1f}× {p95 / base:>7.1f}×  {errors}"
             + (f" ({outcome['errors'][0]})" if errors else "")
         )
-    export = results["full CSV export (cases)"]
-    rows_per_s = data["public_cases"] / statistics.median(export["latencies"])
-    print(
-        f"CSV export: {data['public_cases']:,} rows, {export['bytes'] / max(1, len(export['latencies'])) / 1e6:.0f} MB "
-        f"per export, {rows_per_s:,.0f} rows/s (median export)"
-    )
+    export = results.get("full CSV export (cases)")
+    if export:
+        rows_per_s = data["public_cases"] / statistics.median(export["latencies"])
+        megabytes = export["bytes"] / max(1, len(export["latencies"])) / 1e6
+        print(
+            f"CSV export: {data['public_cases']:,} rows, {megabytes:.0f} MB per export, "
+            f"{rows_per_s:,.0f} rows/s (median export)"
+        )
     sys.stdout.flush()
 
 
@@ -318,7 +330,7 @@ def verdict(large: dict, small: dict | None, title: str) -> None:
     results = large["results"]
     missed = []
     for name, (_template, is_search, _threads, _stack) in SCENARIOS.items():
-        if name.startswith("minimal") or name.startswith("full CSV"):
+        if name.startswith("minimal") or name.startswith("full CSV") or name not in results:
             continue
         base = minimal_p50(results, name)
         lat = results[name]["latencies"]
@@ -328,15 +340,15 @@ def verdict(large: dict, small: dict | None, title: str) -> None:
         limit = TARGETS["search_p95"] if is_search else TARGETS["p95"]
         if p95 > limit:
             missed.append(f"{name}: p95 {p95:.1f}× minimal (target ≤ {limit:g}×)")
-    export = results["full CSV export (cases)"]
-    rows_per_s = large["data"]["public_cases"] / statistics.median(export["latencies"])
-    if rows_per_s < TARGETS["export_rows"]:
+    export = results.get("full CSV export (cases)")
+    rows_per_s = large["data"]["public_cases"] / statistics.median(export["latencies"]) if export else None
+    if export and rows_per_s < TARGETS["export_rows"]:
         missed.append(f"CSV export: {rows_per_s:,.0f} rows/s (target ≥ {TARGETS['export_rows']:,})")
-    if export["rss"] >= 300:
+    if export and export["rss"] >= 300:
         missed.append(f"CSV export: worker peak RSS {export['rss']:.0f} MB (target < 300 MB)")
     if small:
         print(f"\n{'scenario':<30} {'p50 small ms':>12} {'p50 large ms':>12} {'growth':>7}")
-        for name in SCENARIOS:
+        for name in results:
             p_small = statistics.median(small["results"][name]["latencies"])
             p_large = statistics.median(results[name]["latencies"])
             growth = p_large / p_small
@@ -379,6 +391,13 @@ def main() -> None:
         help="the shared cache, as deployed (flushed before each measurement; '' for the database cache table)",
     )
     parser.add_argument("--no-uncached", action="store_true", help="skip the second pass with the caches off")
+    parser.add_argument(
+        "--search-cache",
+        type=int,
+        default=60,
+        metavar="SECONDS",
+        help="third pass: the searches with SEARCH_CACHE_SECONDS set to this (default 60; 0 skips it)",
+    )
     args = parser.parse_args()
     print(f"KazMonitor benchmark (bench/run.py) — {machine()}")
     print(
@@ -392,6 +411,10 @@ def main() -> None:
         large = measure("default scale", args.large, args, cached=False)
         small = measure("one tenth", args.small, args, cached=False) if args.small else None
         verdict(large, small, "Caches off (every answer built)")
+    if args.search_cache:
+        large = measure("default scale", args.large, args, search_cache=args.search_cache)
+        small = measure("one tenth", args.small, args, search_cache=args.search_cache) if args.small else None
+        verdict(large, small, f"Searches kept {args.search_cache} s (SEARCH_CACHE_SECONDS, opt-in)")
 
 
 if __name__ == "__main__":
