@@ -34,7 +34,7 @@ run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input -v0
 	$(DEV_ENV) $(PY) manage.py createcachetable
 	$(DEV_ENV) $(PY) manage.py load_demo
-	$(DEV_ENV) $(PY) manage.py ensure_local_admin
+	$(DEV_ENV) $(PY) manage.py ensure_local_admin --address $(HOST):$(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -1,4 +1,5 @@
 import base64
+import re
 import secrets
 from pathlib import Path
 
@@ -9,6 +10,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 LOGIN_FILE = Path(settings.BASE_DIR) / ".local-admin-login"
+# Where ``runserver`` serves: HOST:PORT as ``make run`` passes it ([::1]:8000 for IPv6).
+ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}")
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -24,10 +28,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help=f"HOST:PORT the development server serves on, for the printed admin URL (default {DEFAULT_ADDRESS}).",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, address, **options):
         if not settings.DEBUG:
             raise CommandError("ensure_local_admin is for development only (DEBUG=1); use createsuperuser.")
+        if not ADDRESS.fullmatch(address):
+            raise CommandError(f"--address must be HOST:PORT, e.g. 127.0.0.1:8000 or [::1]:8000, not {address!r}.")
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         password = LOGIN_FILE.read_text().strip() if LOGIN_FILE.exists() else ""
@@ -44,11 +55,12 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
         device = device or TOTPDevice.objects.create(user=user, name="local development", confirmed=True)
         secret = base64.b32encode(device.bin_key).decode()
+        again = "ensure_local_admin" + ("" if address == DEFAULT_ADDRESS else f" --address {address}")
         self.stdout.write(
-            self.style.SUCCESS(f"Admin: http://127.0.0.1:8000/admin/  username: {username}  password: {password}")
+            self.style.SUCCESS(f"Admin: http://{address}/admin/  username: {username}  password: {password}")
         )
         self.stdout.write(
             f"Two-factor: one-time code now: {current_code(device)} (valid about 30 s; run "
-            f"`DEBUG=1 .venv/bin/python manage.py ensure_local_admin` again for a fresh one),\n"
+            f"`DEBUG=1 .venv/bin/python manage.py {again}` again for a fresh one),\n"
             f"  or add the secret {secret} to an authenticator app ({device.config_url})."
         )
