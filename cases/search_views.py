@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from kazmonitor.api.fast_rows import PreparedQuery, _AnyOf
+from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery
 from kazmonitor.models import Translatable
 from kazmonitor.public_views import PUBLIC
 from kazmonitor.search import is_short, name_key, search_rows
@@ -144,7 +144,7 @@ def first_participants_query(case_ids) -> QuerySet:
     PostgreSQL ``case_ids`` is one array parameter (``FIRST_PARTICIPANTS``)."""
     order = ["role", public_name_order("person__"), "pk"]
     position = Window(RowNumber(), partition_by=F("case_id"), order_by=order)
-    among = _AnyOf(F("case_id"), case_ids) if connection.vendor == "postgresql" else Q(case_id__in=case_ids)
+    among = AnyOfValues(F("case_id"), case_ids) if connection.vendor == "postgresql" else Q(case_id__in=case_ids)
     first = public_participants().filter(among).annotate(position=position)
     first = first.filter(position__lte=PEOPLE_SHOWN + 1).order_by("case_id", *order)
     return first.values_list("case_id", "role", *ROW_PERSON, "person__pseudonym")

@@ -8,7 +8,7 @@ from functools import cache
 from django.db import connections
 from django.db.models import F, Prefetch
 
-from kazmonitor.api.fast_rows import PreparedQuery, _AnyOf
+from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery
 from kazmonitor.api.views import SLUG, ApiViewSet
 from kazmonitor.models import Location, Source, Tag
 from people import filters, serializers
@@ -109,7 +109,9 @@ def _alias_names(ids):
 def _alias_names_query() -> PreparedQuery:
     return PreparedQuery(
         lambda ids: (
-            PersonAlias.objects.filter(_AnyOf(F("person_id"), ids)).order_by("name").values_list("person_id", "name")
+            PersonAlias.objects.filter(AnyOfValues(F("person_id"), ids))
+            .order_by("name")
+            .values_list("person_id", "name")
         ),
         markers=([-918_273_645], [-918_273_646]),
     )

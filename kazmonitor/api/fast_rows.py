@@ -205,14 +205,18 @@ def _links_query(through, source_attname: str, order: tuple, columns: tuple) -> 
     """The link rows of ``_m2m_prefetcher`` for a list of ids, compiled once (PostgreSQL)."""
     return PreparedQuery(
         lambda ids: (
-            through._default_manager.filter(_AnyOf(F(source_attname), ids)).order_by(*order, "pk").values_list(*columns)
+            through._default_manager.filter(AnyOfValues(F(source_attname), ids))
+            .order_by(*order, "pk")
+            .values_list(*columns)
         ),
         markers=([-918_273_645], [-918_273_646]),
     )
 
 
-class _AnyOf(Lookup):
-    """``column = ANY(%s)`` with the values as one array parameter (PostgreSQL)."""
+class AnyOfValues(Lookup):
+    """``column = ANY(%s)`` with the values as one array parameter (PostgreSQL): one SQL
+    text whatever the number of values, so a query using it compiles once (``IN`` writes a
+    placeholder per value). For ids computed by a subquery use ``kazmonitor.search.among``."""
 
     lookup_name = "any_of"
     prepare_rhs = False
