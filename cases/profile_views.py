@@ -26,7 +26,7 @@ from people.models import Membership, Organization, Person, Recognition, public_
 
 from .facts import visible_sources
 from .models import Assembly, Case, Charge, Detention, Extension, Participant
-from .public_filters import public_cases, public_participants
+from .public_filters import member_participations, public_cases
 
 # Rows per page of a section. A detention takes several lines (place, authority,
 # extensions), so fewer of them make a screen.
@@ -239,9 +239,7 @@ def member_case_ids(organization: Organization) -> list[int]:
     by date and probes its participants for members (200–400 ms for a party of 700
     members at national scale); without it, it gathers the members' participations
     (a few thousand index probes, ~1,300 cases) and sorts them."""
-    members = public_participants().filter(
-        person__memberships__organization=organization, person__memberships__visibility__gte=PUBLIC
-    )
+    members = member_participations(organization)
     return list(public_cases().filter(pk__in=members.values("case")).values_list("pk", flat=True))
 
 
