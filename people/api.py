@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import F, Prefetch
 
 from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery
+from kazmonitor.api.pagination import NeverNull
 from kazmonitor.api.views import SLUG, ApiViewSet
 from kazmonitor.models import Location, Source, Tag
 from people import filters, serializers
@@ -42,7 +43,9 @@ class PersonViewSet(ApiViewSet):
     def get_queryset(self):
         queryset = (
             Person.objects.visible_to(self.level)
-            .annotate(api_name=public_name_order())  # never the real name of a protected person
+            # Never the real name of a protected person; never NULL (pseudonym, else the Latin
+            # name, else the name, all NOT NULL), so a deep cursor starts an index range.
+            .annotate(api_name=NeverNull(public_name_order()))
             .select_related("location")
             .prefetch_related("roles", "aliases")
         )

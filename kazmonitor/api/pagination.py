@@ -17,7 +17,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import BasePagination
@@ -83,6 +83,16 @@ class KeysetOrdering(BaseFilterBackend):
         ]
 
 
+class NeverNull(Func):
+    """An ordering expression that is never NULL, declared so (its SQL is unchanged, so an
+    index on the expression still serves it). A cursor on it can start an index range
+    (``_start``); on another computed value it cannot, for NULL sorts last and has no
+    place in a range. Only for expressions that cannot be NULL: e.g. a ``Case`` whose
+    every branch is a NOT NULL column or a ``Coalesce`` ending in one."""
+
+    template = "%(expressions)s"
+
+
 def _to_json(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
@@ -140,8 +150,10 @@ def _start(queryset, keys, values, reverse: bool) -> Q:
         return Q()
     if desc != reverse:  # descending, NULL first: every later row is non-NULL and not larger
         return Q(**{f"{path}__lte": value})
-    computed = "__" in path or path in queryset.query.annotations  # may be NULL whatever the field says
-    if computed or _resolve_field(queryset, path).null:  # ascending, NULL last: no single range
+    annotation = queryset.query.annotations.get(path)
+    # A computed value may be NULL whatever its field says, unless declared ``NeverNull``.
+    computed = "__" in path or (annotation is not None and not isinstance(annotation, NeverNull))
+    if computed or (annotation is None and _resolve_field(queryset, path).null):  # ascending, NULL last: no range
         return Q()
     return Q(**{f"{path}__gte": value})
 
