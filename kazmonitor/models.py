@@ -5,7 +5,8 @@ import uuid
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,10 +143,17 @@ def translations(base: models.Field) -> tuple[models.Field, ...]:
 
     title_en, title_ru, title_kk = translations(models.CharField(_("title"), max_length=300))
     """
+    # Lazy, so the admin shows "название (английский)" to a Russian-speaking editor:
+    # both the base label and the language name follow the active language.
+    names = {
+        "en": pgettext_lazy("language of a field", "English"),
+        "ru": pgettext_lazy("language of a field", "Russian"),
+        "kk": pgettext_lazy("language of a field", "Kazakh"),
+    }
     copies = []
-    for _code, name in LANGUAGE_CHOICES:
-        _name, _path, args, kwargs = base.deconstruct()
-        kwargs.update(blank=True, default="", verbose_name=f"{base.verbose_name} ({name})")
+    for code, _name in LANGUAGE_CHOICES:
+        _field_name, _path, args, kwargs = base.deconstruct()
+        kwargs.update(blank=True, default="", verbose_name=format_lazy("{} ({})", base.verbose_name, names[code]))
         copies.append(base.__class__(*args, **kwargs))
     return tuple(copies)
 
