@@ -50,8 +50,8 @@ class TokenForm:
 
 class KazMonitorAdminSite(admin.AdminSite):
     site_header = "KazMonitor"
-    site_title = "KazMonitor admin"
-    index_title = "Case records"
+    site_title = _("KazMonitor admin")
+    index_title = _("Case records")
 
     def has_permission(self, request):
         return super().has_permission(request) and is_verified(request.user)

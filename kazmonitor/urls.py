@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from kazmonitor.views import healthz, source_document
 
-admin.site.site_header = "KazMonitor"
-admin.site.site_title = "KazMonitor admin"
-admin.site.index_title = "Case records"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Uploaded documents are never served from MEDIA_ROOT directly, only through this check.
