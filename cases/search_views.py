@@ -21,6 +21,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from kazmonitor import prepared
 from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery
 from kazmonitor.models import Translatable
 from kazmonitor.public_views import PUBLIC
@@ -151,8 +152,11 @@ def first_participants_query(case_ids) -> QuerySet:
 
 
 # Compiled once per connection (PostgreSQL): building and compiling the window query
-# cost ~3 ms of Python, running it well under one.
-FIRST_PARTICIPANTS = PreparedQuery(first_participants_query, markers=([-918_273_645], [-918_273_646]))
+# cost ~3 ms of Python, running it well under one; prepared and planned once per
+# connection too (kazmonitor.prepared).
+FIRST_PARTICIPANTS = PreparedQuery(
+    first_participants_query, markers=([-918_273_645], [-918_273_646]), cursor=prepared.cursor
+)
 
 
 class SearchView(TemplateView):

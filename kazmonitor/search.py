@@ -22,6 +22,8 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextF
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from kazmonitor import prepared
+
 _FOLDS = (("kh", "h"), ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "f"), ("c", "ts"))
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _DOUBLES = re.compile(r"([a-z])\1+")
@@ -114,7 +116,7 @@ def search_rows(shape: str, build: Callable[[str], QuerySet], text: str) -> list
     if found is None:
         return list(build(text))
     names = _COMPILED[shape][2]
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:  # planned once per connection
         cursor.execute(*found)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

@@ -272,6 +272,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # same text within that time (per API key; anonymous readers share one scope). Opt in
 # only where that is acceptable (README, "Configuration"; kazmonitor/api/cache.py).
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 0)
+# PostgreSQL: the search page's queries prepared and planned once per connection
+# (kazmonitor/prepared.py). 0 behind PgBouncer older than 1.21 or without
+# max_prepared_statements (transaction pooling).
+SEARCH_PREPARED_PLANS = env_bool("SEARCH_PREPARED_PLANS", True)
 PUBLIC_URLCONF = "cases.urls"
 # Key for the API ids of identity-protected persons (default: SECRET_KEY). Keep it
 # stable: changing it changes those ids for partners' mirrors.

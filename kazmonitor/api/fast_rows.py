@@ -240,8 +240,9 @@ class PreparedQuery:
     unless given; ``prepare(value, connection)`` turns a value into what the query's
     parameter holds, e.g. a UUID field's ``get_db_prep_value``)."""
 
-    def __init__(self, build, markers=(-918_273_645, -918_273_646), prepare=None):
+    def __init__(self, build, markers=(-918_273_645, -918_273_646), prepare=None, cursor=None):
         self.build, self.markers, self.prepare = build, markers, prepare
+        self.cursor = cursor or (lambda connection: connection.cursor())  # kazmonitor.prepared.cursor: planned once
         self.attribute = f"_prepared_query_{id(self)}"
 
     def compiled(self, connection):
@@ -286,7 +287,7 @@ class PreparedQuery:
         params = list(params)
         for slot in slots:
             params[slot] = value
-        with connection.cursor() as cursor:
+        with self.cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return list(compiler.apply_converters(rows, converters)) if converters else rows
