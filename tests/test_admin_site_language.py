@@ -47,3 +47,22 @@ def test_login_page_title_is_in_the_editors_language(client):
     text = html.unescape(client.get(reverse("admin:login")).content.decode())
 
     assert "Управление KazMonitor" in TITLE.search(text).group(1)
+
+
+@pytest.mark.parametrize(("language", "home"), [("en", "/"), ("ru", "/ru/"), ("kk", "/kk/")])
+def test_view_site_opens_the_public_site_in_the_admins_language(editor_client, language, home):
+    text = _page(editor_client, language)
+
+    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', text)
+    view_site = {"en": "View site", "ru": "Открыть сайт", "kk": "Сайтты ашу"}[language]
+    assert [href for href, label in links if label.strip() == view_site] == [home]
+    assert editor_client.get(home).status_code == HTTPStatus.OK
+    assert f'<html lang="{language}"' in editor_client.get(home).content.decode()
+
+
+def test_view_site_link_shows_on_every_admin_page_in_the_admins_language(editor_client):
+    editor_client.cookies[COOKIE] = "kk"
+
+    page = editor_client.get(reverse("admin:cases_case_changelist"))
+
+    assert page.context["site_url"] == "/kk/"
