@@ -103,7 +103,7 @@ def test_article_titles_follow_the_interface_language(client):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "March 2022"), ("ru", "Март 2022 г."), ("kk", "Наурыз 2022 ж.")],
+    [("en", "March 2022"), ("ru", "Март 2022 г."), ("kk", "наурыз 2022 ж.")],
 )
 def test_partial_dates_read_as_written_in_each_language(language, expected):
     with translation.override(language):
