@@ -4,6 +4,9 @@ does (it read the index from its start and dropped every earlier row: 120 ms aga
 15 ms at 100,000 persons); and paging stays exact, forwards and back, over protected
 persons (by pseudonym), persons without a Latin name and equal names."""
 
+import base64
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,3 +79,22 @@ def test_a_deep_page_asks_the_database_for_a_range_starting_at_the_cursors_name(
     # The plain bound an index range can use: the public-name expression >= the cursor's name
     # (alongside the exact "after this row" condition).
     assert "END >= " in listing
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\ud800", "Aigerim \udfff B"],  # lone surrogates: valid JSON escapes, not UTF-8
+)
+def test_a_tampered_cursor_naming_a_lone_surrogate_is_a_400_not_a_500(anonymous, name):
+    people()
+    link = anonymous.get("/api/v1/persons/?page_size=2").json()["next"]
+    raw = link.split("cursor=")[1].split("&")[0]
+    data = json.loads(base64.urlsafe_b64decode(raw + "=="))
+    data["p"][0] = name  # the public name the cursor carries, then the id
+
+    for reverse in (False, True):
+        data["r"] = reverse
+        tampered = base64.urlsafe_b64encode(json.dumps(data).encode("ascii")).decode("ascii").rstrip("=")
+        response = anonymous.get("/api/v1/persons/", {"cursor": tampered})
+        assert response.status_code == 400
+        assert "cursor" in response.json()

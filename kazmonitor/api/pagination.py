@@ -114,6 +114,16 @@ def _resolve_field(queryset, path: str):
     return field
 
 
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be sent to the database: JSON escapes can spell a lone
+    surrogate (``"\\ud800"``), which no UTF-8 connection accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _value(instance, path: str):
     value = instance
     for part in ("pk" if path == "pk" else path).split("__"):
@@ -190,7 +200,7 @@ class KeysetPagination(BasePagination):
         for (path, _desc), value in zip(keys, values, strict=True):
             if value is not None and not isinstance(value, str | int | float):
                 raise error
-            if isinstance(value, str) and ("\x00" in value or len(value) > 1000):
+            if isinstance(value, str) and ("\x00" in value or len(value) > 1000 or not _encodable(value)):
                 raise error
             try:
                 parsed.append(None if value is None else _resolve_field(queryset, path).to_python(value))
