@@ -126,6 +126,23 @@ def test_staff_searches_are_never_kept(admin_user, django_assert_max_num_queries
     assert not [key for key in kept_keys() if "search" in key]
 
 
+def test_api_searches_from_a_staff_session_are_never_kept(admin_user, django_assert_max_num_queries):
+    """The API reads a staff session as anonymous (public level); its searches must not
+    join the anonymous scope, where their timing would tell others what staff searched."""
+    PersonFactory(name="Жанболат Мамай")
+    staff = Client()
+    staff.force_login(admin_user)
+    assert len(staff.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
+    with django_assert_max_num_queries(30) as captured:
+        assert len(staff.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
+    assert len(captured) > 2
+    assert not [key for key in kept_keys() if "search" in key]
+    with django_assert_max_num_queries(30) as captured:  # nor answered from an anonymous reader's entry
+        Client().get("/api/v1/persons/?q=Mamai")
+        assert len(staff.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
+    assert len([query for query in captured if "people_person" in query["sql"]]) >= 2
+
+
 def test_a_kept_search_is_named_by_a_keyed_hash(settings):
     request = RequestFactory().get("/search/", {"q": "Жанболат Мамай"})
     named = digest_key("page", request, 0, "text/html")

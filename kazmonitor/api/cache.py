@@ -68,7 +68,11 @@ def lifetime(request) -> int:
 
 
 def enabled(request) -> bool:
-    return request.method == "GET" and lifetime(request) > 0
+    # A staff session is no API credential (it reads as anonymous), but a search from it
+    # is never kept: its timing would tell anonymous readers what staff searched for, as
+    # the public pages never keep anything for a session (kazmonitor.page_cache).
+    staff = is_search(request) and settings.SESSION_COOKIE_NAME in request.COOKIES
+    return request.method == "GET" and lifetime(request) > 0 and not staff
 
 
 def cached_response(key: str) -> HttpResponse | None:
