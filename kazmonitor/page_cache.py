@@ -36,9 +36,17 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
-        if key and self._keepable(response):
+        if key and self._keepable(response) and not self._has_csrf_token(request):
             store(key, response, self._lifetime(request))
         return response
+
+    @staticmethod
+    def _has_csrf_token(request) -> bool:
+        """Whether the page holds a CSRF token (``get_token``: a form posting back). Its
+        cookie is set by ``CsrfViewMiddleware`` only after this middleware has answered,
+        so ``_keepable`` cannot see it; a kept page would hand one reader's token, and
+        with it their CSRF secret, to every later reader."""
+        return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._cacheable(request):

@@ -4,10 +4,15 @@ searches or for a response that sets a cookie."""
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.urls import resolve
 
 from cases.models import Case
 from kazmonitor.models import Visibility
+from kazmonitor.page_cache import PublicPageCacheMiddleware
 from tests.factories import CaseFactory, ChargeFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +128,30 @@ def test_zero_seconds_turns_the_page_cache_off(settings, client, django_assert_m
     with django_assert_max_num_queries(30) as captured:
         client.get(f"/cases/{case.slug}/")
     assert len(captured) > 0
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/search/?q=Almaty"])
+def test_a_page_holding_a_csrf_token_is_never_kept(settings, path):
+    """A public page with a form posting back (``{% csrf_token %}``) holds the reader's
+    CSRF secret; its cookie is set by the outer CsrfViewMiddleware after the page cache
+    has seen the response, so the token itself must keep the page out of the cache."""
+    settings.SEARCH_CACHE_SECONDS = 60
+    cache.clear()
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(request.path_info)
+    middleware = PublicPageCacheMiddleware(lambda request: None)
+
+    def page_with_a_form(request):
+        assert middleware.process_view(request, None, (), {}) is None  # not kept yet: build it
+        return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    middleware.get_response = page_with_a_form
+    assert middleware(request).status_code == 200
+    assert request._page_cache_key  # a page the cache would keep…
+    assert cache.get(request._page_cache_key) is None  # …but not with a token in it
+
+    plain = RequestFactory().get(path)
+    plain.resolver_match = resolve(plain.path_info)
+    middleware.get_response = lambda request: middleware.process_view(request, None, (), {}) or HttpResponse("ok")
+    middleware(plain)
+    assert cache.get(plain._page_cache_key) is not None  # the same page without a form is kept
