@@ -79,3 +79,10 @@ def test_the_joined_text_is_answered_by_its_index():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_assembly' AND indexname LIKE '%trgm'")
         assert {row[0] for row in cursor.fetchall()} == {"assembly_text_trgm"}
+
+
+def test_a_text_of_control_characters_alone_finds_nothing(client, anonymous):
+    assembly_with(title="Rally in Aktau")
+
+    for text in ("\x01\x01\x01", "\x02\x03", "\t\x02\n"):  # (a lone \x1f is whitespace to forms: q=)
+        assert found(text, client, anonymous) == {"model": set(), "page": set(), "api": set()}, repr(text)

@@ -32,7 +32,10 @@ def assembly_text_matches(text: str) -> Q:
     five ``UPPER()`` of Cyrillic text per row, took 6 ms at 2,000 assemblies; one index
     scan takes well under one (docs/performance.md). ``search_text`` keeps the separator
     out of the text, so a match never spans two columns."""
-    return Q(IContains(Joined(*ASSEMBLY_TEXT_FIELDS), search_text(text)))
+    text = search_text(text)
+    if not text:  # only control characters: nothing to look for, not "everything"
+        return Q(pk__in=[])
+    return Q(IContains(Joined(*ASSEMBLY_TEXT_FIELDS), text))
 
 
 class Assembly(Translatable, Documented):
