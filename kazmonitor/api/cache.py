@@ -9,9 +9,10 @@ whether a response comes from the cache shows in its timing, so a kept search te
 whoever repeats it that the same text was searched within that time, and what others
 searched for is nobody's business. A deployment that opts in (for speed under load)
 gets search entries that are scoped to the API key that searched (anonymous readers
-share one scope), live at most ``SEARCH_CACHE_SECONDS``, and are named by a keyed hash
-(``SECRET_KEY``), so the cache store holds no digest of a searched text that trying
-names could reverse (docs/performance.md, "Searches kept on request").
+share one scope; staff sessions never), live at most ``SEARCH_CACHE_SECONDS``, and are
+named by a keyed hash (``SECRET_KEY``), so the store's keys cannot be matched against
+guessed names. The kept answers themselves repeat the searched text: whoever reads the
+cache store reads them (docs/performance.md, "Searches kept on request").
 The cache key holds everything the response depends on: the content generation
 (``kazmonitor.generation``: raised by every save, delete or withdrawal, so a
 withdrawn record is gone from the next response), the reader's level, the full URL
