@@ -19,15 +19,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.admin_pages import page_data
+from tests.catalog_checks import broken_markup, untranslated
 from tests.factories import CaseFactory
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 UPSTREAM = Path(settings.BASE_DIR) / "locale_upstream" / "kk" / "LC_MESSAGES"
 OWN = Path(settings.BASE_DIR) / "locale" / "kk" / "LC_MESSAGES" / "django.po"
-# %(name)s, %(size).1f, %(limit)d, %s, %r, %d (a literal "%%" is not a placeholder).
-PYTHON_PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
-BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
-HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def _package_locale(module, *parts: str) -> Path:
@@ -59,19 +56,6 @@ def catalog(request) -> polib.POFile:
     return po
 
 
-def _translations(entry: polib.POEntry) -> list[str]:
-    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-
-
-def _placeholders(text: str, flags: list[str]) -> list[str]:
-    found = []
-    if "python-format" in flags:
-        found += [p for p in PYTHON_PLACEHOLDER.findall(text) if p != "%%"]
-    if "brace-format" in flags:
-        found += BRACE_PLACEHOLDER.findall(text)
-    return sorted(found)
-
-
 def _in_history_source(msgid: str, source: str) -> bool:
     """``msgid`` as gettext("…"), {% translate '…' %} or a {% blocktranslate %} text."""
     block = msgid.replace("%(verbose_name)s", "{{verbose_name}}")
@@ -93,10 +77,8 @@ def test_upstream_catalogs_load_after_the_projects_own_which_makemessages_writes
 
 
 def test_every_upstream_kazakh_entry_is_translated_and_none_is_fuzzy(catalog):
-    untranslated = [e.msgid for e in catalog if e.obsolete or not all(t.strip() for t in _translations(e))]
-
     assert len(catalog) > 50
-    assert untranslated == []
+    assert untranslated(catalog) == []
     assert [e.msgid for e in catalog.fuzzy_entries()] == []
     assert catalog.percent_translated() == 100
 
@@ -110,19 +92,7 @@ def test_upstream_kazakh_plurals_fill_both_forms_django_kk_declares(catalog):
 
 
 def test_every_upstream_kazakh_translation_keeps_placeholders_tags_and_edge_spaces(catalog):
-    broken = []
-    for entry in catalog:
-        source = entry.msgid_plural or entry.msgid
-        for translation in _translations(entry):
-            if (
-                _placeholders(translation, entry.flags) != _placeholders(source, entry.flags)
-                or sorted(HTML_TAG.findall(translation)) != sorted(HTML_TAG.findall(source))
-                or translation[:1].isspace() != entry.msgid[:1].isspace()
-                or translation[-1:].isspace() != entry.msgid[-1:].isspace()
-            ):
-                broken.append((entry.msgid, translation))
-
-    assert broken == []
+    assert broken_markup(catalog) == []
 
 
 def test_every_upstream_kazakh_entry_is_a_current_upstream_msgid_with_its_context_and_plural(catalog):

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.catalog_checks import broken_markup, placeholders, untranslated
 from tests.factories import (
     AssemblyFactory,
     CaseFactory,
@@ -23,10 +24,6 @@ from tests.factories import (
 )
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "kk" / "LC_MESSAGES" / "django.po"
-# %(name)s, %(size).1f, %(limit)d, %s, %d (a literal "%%" is not a placeholder).
-PYTHON_PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
-BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
-HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 @pytest.fixture(scope="module")
@@ -39,25 +36,8 @@ def _compiled():
     call_command("compile_translations", verbosity=0)
 
 
-def _translations(entry: polib.POEntry) -> list[str]:
-    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-
-
-def _placeholders(text: str, flags: list[str]) -> list[str]:
-    found = []
-    if "python-format" in flags:
-        found += [p for p in PYTHON_PLACEHOLDER.findall(text) if p != "%%"]
-    if "brace-format" in flags:
-        found += BRACE_PLACEHOLDER.findall(text)
-    return sorted(found)
-
-
 def test_every_kazakh_entry_is_translated_and_none_is_fuzzy(catalog):
-    untranslated = [
-        entry.msgid for entry in catalog if entry.obsolete or not all(t.strip() for t in _translations(entry))
-    ]
-
-    assert untranslated == []
+    assert untranslated(catalog) == []
     assert [entry.msgid for entry in catalog.fuzzy_entries()] == []
     assert catalog.percent_translated() == 100
 
@@ -73,28 +53,15 @@ def test_every_kazakh_plural_fills_each_form_the_header_declares(catalog):
 
 
 def test_every_kazakh_translation_keeps_the_placeholders_tags_and_edge_spaces_of_its_msgid(catalog):
-    broken = []
-    for entry in catalog:
-        # A plural's singular may leave out the number ("one case"); the plural form names them all.
-        source = entry.msgid_plural or entry.msgid
-        for translation in _translations(entry):
-            if (
-                _placeholders(translation, entry.flags) != _placeholders(source, entry.flags)
-                or sorted(HTML_TAG.findall(translation)) != sorted(HTML_TAG.findall(source))
-                or translation[:1].isspace() != entry.msgid[:1].isspace()
-                or translation[-1:].isspace() != entry.msgid[-1:].isspace()
-            ):
-                broken.append((entry.msgid, translation))
-
-    assert broken == []
+    assert broken_markup(catalog) == []
 
 
-def test_placeholder_check_sees_named_numbered_and_brace_placeholders():
+def test_placeholder_check_sees_named_numbered_and_braceplaceholders():
     python = ["python-format"]
 
-    assert _placeholders("%(size).1f MB, %(limit)d MB, %s, 100%%", python) == ["%(limit)d", "%(size).1f", "%s"]
-    assert _placeholders("{count} of {total}", ["brace-format"]) == ["{count}", "{total}"]
-    assert _placeholders("%(name)s", []) == []
+    assert placeholders("%(size).1f MB, %(limit)d MB, %s, 100%%", python) == ["%(limit)d", "%(size).1f", "%s"]
+    assert placeholders("{count} of {total}", ["brace-format"]) == ["{count}", "{total}"]
+    assert placeholders("%(name)s", []) == []
 
 
 def test_kazakh_catalog_translates_legal_terms_as_a_human_rights_site_uses_them(catalog):
