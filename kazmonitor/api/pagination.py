@@ -2,22 +2,29 @@
 
 A page is fetched with ``WHERE (field, pk) > (last seen) ORDER BY field, pk LIMIT n``,
 so page 10,000 costs what page 1 costs, and rows inserted or removed elsewhere never
-shift a partner's position. The cursor is opaque to clients (base64 JSON of the last
-row's ordering values); a cursor that does not parse or does not fit the current
-ordering is a 400 naming ``cursor``."""
+shift a partner's position. The cursor is opaque to clients: the last row's ordering
+values and database id, sealed (``seal``: encrypted and authenticated under a key drawn
+from ``SECRET_KEY``), so a cursor neither shows nor lets anyone change what it holds. A
+person's id does not change when their identity is protected; a readable cursor ending
+on them before and one after would have linked the real name to the pseudonym. A cursor
+that does not open, parse or fit the current ordering is a 400 naming ``cursor``."""
 
 import base64
 import binascii
 import datetime
 import decimal
+import hashlib
+import hmac
 import json
 import uuid
 from collections import OrderedDict
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Func, Q
+from django.utils.crypto import salted_hmac
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import BasePagination
@@ -91,6 +98,47 @@ class NeverNull(Func):
     every branch is a NOT NULL column or a ``Coalesce`` ending in one."""
 
     template = "%(expressions)s"
+
+
+# Sealed cursors: SIV-style deterministic authenticated encryption from HMAC-SHA256.
+# The tag is an HMAC of the plain payload and serves as the nonce of an HMAC counter-mode
+# keystream; opening recomputes the tag. Deterministic, so one row's cursor is the same
+# text on every page that ends on it (answers stay byte-identical and cacheable); a
+# change of anything it holds (a protected person's public name) gives an unrelated one.
+SEALED = "v1."  # what a sealed cursor starts with ("." is never in base64url)
+_TAG = 16
+
+
+@lru_cache(maxsize=4)
+def _cursor_keys(secret: str) -> tuple[bytes, bytes]:
+    tag = salted_hmac("kazmonitor.api.cursor", "tag", secret=secret, algorithm="sha256").digest()
+    stream = salted_hmac("kazmonitor.api.cursor", "stream", secret=secret, algorithm="sha256").digest()
+    return tag, stream
+
+
+def _keystream(key: bytes, tag: bytes, length: int) -> bytes:
+    blocks = (hmac.new(key, tag + n.to_bytes(4, "big"), hashlib.sha256).digest() for n in range(length // 32 + 1))
+    return b"".join(blocks)[:length]
+
+
+def seal(payload: bytes) -> str:
+    tag_key, stream_key = _cursor_keys(settings.SECRET_KEY)
+    tag = hmac.new(tag_key, payload, hashlib.sha256).digest()[:_TAG]
+    hidden = bytes(a ^ b for a, b in zip(payload, _keystream(stream_key, tag, len(payload)), strict=True))
+    return SEALED + base64.urlsafe_b64encode(tag + hidden).decode("ascii").rstrip("=")
+
+
+def unseal(token: str) -> bytes | None:
+    """The payload of a cursor ``seal`` made with this ``SECRET_KEY``, else None."""
+    try:
+        raw = base64.urlsafe_b64decode(token.removeprefix(SEALED).encode("ascii") + b"==")
+    except (ValueError, binascii.Error):
+        return None
+    tag, hidden = raw[:_TAG], raw[_TAG:]
+    tag_key, stream_key = _cursor_keys(settings.SECRET_KEY)
+    payload = bytes(a ^ b for a, b in zip(hidden, _keystream(stream_key, tag, len(hidden)), strict=True))
+    expected = hmac.new(tag_key, payload, hashlib.sha256).digest()[:_TAG]
+    return payload if len(tag) == _TAG and hmac.compare_digest(tag, expected) else None
 
 
 def _to_json(value):
@@ -190,7 +238,13 @@ class KeysetPagination(BasePagination):
             return None, False
         error = ValidationError({CURSOR_PARAM: ["Invalid cursor. Use the 'next' or 'previous' link of a page."]})
         try:
-            data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"==").decode("utf-8"))
+            if raw.startswith(SEALED):
+                payload = unseal(raw)
+                if payload is None:
+                    raise error
+            else:  # a readable cursor, as issued before cursors were sealed
+                payload = base64.urlsafe_b64decode(raw.encode("ascii") + b"==")
+            data = json.loads(payload.decode("utf-8"))
             values, reverse, ordering = data["p"], bool(data["r"]), data["o"]
         except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
             raise error from None
@@ -217,8 +271,7 @@ class KeysetPagination(BasePagination):
     def encode_cursor(self, instance, keys, reverse: bool) -> str:
         values = [_to_json(_value(instance, path)) for path, _desc in keys]
         payload = {"o": self._ordering_key(keys), "p": values, "r": reverse}
-        raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+        return seal(json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii"))
 
     # --- paging -------------------------------------------------------------------
     def paginate_queryset(self, queryset, request, view=None):
