@@ -13,7 +13,6 @@ import base64
 import binascii
 import datetime
 import decimal
-import hashlib
 import hmac
 import json
 import uuid
@@ -117,14 +116,18 @@ def _cursor_keys(secret: str) -> tuple[bytes, bytes]:
 
 
 def _keystream(key: bytes, tag: bytes, length: int) -> bytes:
-    blocks = (hmac.new(key, tag + n.to_bytes(4, "big"), hashlib.sha256).digest() for n in range(length // 32 + 1))
+    blocks = (hmac.digest(key, tag + n.to_bytes(4, "big"), "sha256") for n in range(length // 32 + 1))
     return b"".join(blocks)[:length]
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
 
 
 def seal(payload: bytes) -> str:
     tag_key, stream_key = _cursor_keys(settings.SECRET_KEY)
-    tag = hmac.new(tag_key, payload, hashlib.sha256).digest()[:_TAG]
-    hidden = bytes(a ^ b for a, b in zip(payload, _keystream(stream_key, tag, len(payload)), strict=True))
+    tag = hmac.digest(tag_key, payload, "sha256")[:_TAG]
+    hidden = _xor(payload, _keystream(stream_key, tag, len(payload)))
     return SEALED + base64.urlsafe_b64encode(tag + hidden).decode("ascii").rstrip("=")
 
 
@@ -136,8 +139,8 @@ def unseal(token: str) -> bytes | None:
         return None
     tag, hidden = raw[:_TAG], raw[_TAG:]
     tag_key, stream_key = _cursor_keys(settings.SECRET_KEY)
-    payload = bytes(a ^ b for a, b in zip(hidden, _keystream(stream_key, tag, len(hidden)), strict=True))
-    expected = hmac.new(tag_key, payload, hashlib.sha256).digest()[:_TAG]
+    payload = _xor(hidden, _keystream(stream_key, tag, len(hidden)))
+    expected = hmac.digest(tag_key, payload, "sha256")[:_TAG]
     return payload if len(tag) == _TAG and hmac.compare_digest(tag, expected) else None
 
 
