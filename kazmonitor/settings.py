@@ -4,6 +4,7 @@ Development defaults are safe and need nothing set; production sets ``DEBUG=0``,
 ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``. Bad values stop start-up.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,9 +19,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
+# Commands that only read the code, never a request, a session or a signed value: they
+# run without a SECRET_KEY (a throw-away one), so `manage.py makemigrations --check`
+# works in a bare checkout, as linters and CI run it.
+CODE_ONLY_COMMANDS = {"makemigrations"}
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not set(sys.argv[1:2]) & CODE_ONLY_COMMANDS:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment, or run with DEBUG=1 for a throw-away development key."
         )

@@ -69,6 +69,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_makemigrations_check_runs_without_a_secret_key():
+    """It only reads the code (settings.CODE_ONLY_COMMANDS), as linters and CI run it."""
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = manage("makemigrations", "--check", "--dry-run", **env)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    other = manage("migrate", "--plan", **env)  # anything else still refuses
+    assert other.returncode != 0
+    assert "SECRET_KEY is not set" in other.stderr
+
+
 def _existing(paths):
     found = []
     for path in paths:
