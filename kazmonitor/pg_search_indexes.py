@@ -14,7 +14,7 @@ searches still work, only slower."""
 
 import warnings
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, migrations, transaction
 
 
 def trigram_available(schema_editor) -> bool:
@@ -43,3 +43,18 @@ def drop(schema_editor, names) -> None:
         return
     for name in names:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def replacing(new: dict[str, str], old: dict[str, str]):
+    """A migration operation that creates the trigram indexes ``new`` and drops ``old``
+    (and the reverse when unapplied), on PostgreSQL only."""
+
+    def forward(apps, schema_editor):
+        create(schema_editor, new)
+        drop(schema_editor, old)
+
+    def backward(apps, schema_editor):
+        create(schema_editor, old)
+        drop(schema_editor, new)
+
+    return migrations.RunPython(forward, backward, elidable=False)
