@@ -29,7 +29,17 @@ PER_COLUMN = {
 }
 
 
+def forward(apps, schema_editor):
+    pg_search_indexes.create(schema_editor, JOINED)
+    pg_search_indexes.drop(schema_editor, PER_COLUMN)
+
+
+def backward(apps, schema_editor):
+    pg_search_indexes.create(schema_editor, PER_COLUMN)
+    pg_search_indexes.drop(schema_editor, JOINED)
+
+
 class Migration(migrations.Migration):
     dependencies = [("cases", "0010_detention_held_until")]
 
-    operations = [pg_search_indexes.replacing(JOINED, PER_COLUMN)]
+    operations = [migrations.RunPython(forward, backward, elidable=False)]
