@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from anyascii import anyascii
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextField
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
@@ -30,6 +30,13 @@ _DOUBLES = re.compile(r"([a-z])\1+")
 _SPACES = re.compile(r"\s+")
 
 INSIDE = 3  # pg_trgm's trigram: the shortest key a trigram index can look up inside a text
+
+# What separates words: every character Python's str.split() splits on, written out so that
+# PostgreSQL splits texts on exactly the same ones (cases 0015).
+WORD_BREAKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 # Joins the columns one trigram index covers (``joined``); never part of a searched text
 # (``search_text``), so a text found in the joined value lies inside one column.
@@ -64,6 +71,56 @@ class Joined(Func):
         code = ord(SEPARATOR)
         separator = f"E'\\x{code:02x}'" if connection.vendor == "postgresql" else f"char({code})"
         return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=f" || {separator} || ")
+
+
+def has_word(text: str) -> bool:
+    """Whether ``text`` holds a word (a run between ``WORD_BREAKS``) of ``INSIDE`` letters
+    or more: what a word index can look up (``WordsMatch``)."""
+    return any(len(word) >= INSIDE for word in search_text(text).split())
+
+
+class WordsMatch(Func):
+    """``text`` may lie inside ``fields`` (PostgreSQL, with the word index of cases 0015):
+    their words include one that contains each of the two longest words of ``text``.
+
+    If ``text`` lies inside a column, each of its words (runs between ``WORD_BREAKS``) lies
+    inside one word of that column: so every match passes, and a few texts that hold the
+    words elsewhere or apart also pass; ``Contains`` then tells them apart. The words
+    containing a word of ``text`` come from ``lexicon`` (every word ever written in those
+    fields, by trigram index); ``kz_search_words(fields…) && ARRAY[…]`` is then answered by
+    a GIN index of each row's words: a few short posting lists where a trigram index reads
+    one long list per trigram of ``text`` (docs/performance.md, "Searched by words")."""
+
+    output_field = BooleanField()
+
+    def __init__(self, fields: tuple[str, ...], text: str, *, lexicon: str, rank: int):
+        self.lexicon, self.rank = lexicon, rank
+        super().__init__(*(Cast(field, TextField()) for field in fields), Value(text))
+
+    def as_sql(self, compiler, connection, **extra):
+        *fields, text = self.get_source_expressions()
+        sql, params = [], []
+        for part in (*fields, text):
+            part_sql, part_params = compiler.compile(part)
+            sql.append(part_sql)
+            params.extend(part_params)
+        words = f"kz_search_words({', '.join(sql[:-1])})"
+        like = f"(SELECT kz_search_word_like({sql[-1]}, {int(self.rank)}))"
+        # the lexicon is a table name of the code's; the searched text is only a parameter
+        return f"{words} && ARRAY(SELECT word FROM {self.lexicon} WHERE word LIKE {like})", params  # noqa: S608
+
+
+class Contains(Func):
+    """``strpos(UPPER(field), UPPER(text)) > 0``: ``field__icontains=text`` (the same
+    literal, case-blind substring test), in a form no trigram index answers, for rows a
+    ``WordsMatch`` has found."""
+
+    output_field = BooleanField()
+    template = "strpos(UPPER(%(expressions)s)) > 0"
+    arg_joiner = "), UPPER("
+
+    def __init__(self, field, text: str):
+        super().__init__(field, Value(text))
 
 
 def name_key(text: str) -> str:
@@ -146,12 +203,13 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
     search runs that SQL with its own text in the stand-in's place: as written where
     the query used it as written, LIKE-escaped where Django escaped it, its ``name_key``
     where the query used that. The mapping is checked once against a second compilation;
-    a query it does not reproduce, a text too short to be searched inside names (another
-    query) and other databases are built every time (docs/performance.md)."""
+    a query it does not reproduce, a text too short to be searched inside names or
+    without a word of ``INSIDE`` letters (another query: ``has_word``) and other
+    databases are built every time (docs/performance.md)."""
     if connection.vendor != "postgresql":
         return None
     values = _values(text)
-    if is_short(values["key"]) or is_short(values["text"]):
+    if is_short(values["key"]) or is_short(values["text"]) or not has_word(values["text"]):
         return None
     if shape not in _COMPILED:
         _COMPILED[shape] = _compile(build)

@@ -138,4 +138,5 @@ def test_search_indexes_exist_and_serve_the_lookups_on_postgresql_only():
     cases = Case.objects.search("riots Almaty", level=PUBLIC)
     plan = cases.explain()
     assert "case_fulltext_idx" in plan
-    assert "case_summary_trgm" in plan
+    assert "case_words_gin" in plan  # the texts by their words (cases 0015)
+    assert "case_summary_trgm" in Case.objects.search("Ри Ал", level=PUBLIC).explain()  # no word of 3 letters

@@ -104,13 +104,14 @@ def test_the_searched_text_loses_its_control_characters_only():
 
 
 def test_the_translations_are_searched_through_one_joined_index_on_postgresql():
-    """The joined expression the query sends must be the indexed one (cases 0011), or
-    PostgreSQL reads every case."""
-    case_with(title_ru="Дело Заркумбекова", summary_kk="Заркумбеков")
-    cases = Case.objects.search("Заркумбеков", level=PUBLIC)
-    titles = Case.objects.search("Заркумбеков", level=PUBLIC, fields=API_FIELDS)
+    """A text without a word of three letters is looked up by trigram: the joined
+    expression the query sends must be the indexed one (cases 0011), or PostgreSQL reads
+    every case."""
+    case_with(title_ru="Дело Ли Ан", summary_kk="Ли Ан")
+    cases = Case.objects.search("Ли Ан", level=PUBLIC)
+    titles = Case.objects.search("Ли Ан", level=PUBLIC, fields=API_FIELDS)
 
-    sql = str(Case.objects.search_ids("Заркумбеков", level=PUBLIC).order_by().query)
+    sql = str(Case.objects.search_ids("Ли Ан", level=PUBLIC).order_by().query)
     assert sql.count("title_ru") == sql.count("summary_kk") == 1  # one branch for the three translations
     assert len(cases) == len(titles) == 1
     if connection.vendor == "postgresql":
@@ -125,3 +126,19 @@ def test_the_translations_are_searched_through_one_joined_index_on_postgresql():
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'")
             indexes = {row[0] for row in cursor.fetchall()}
         assert not indexes & {f"case_{field}_trgm" for field in CASE_TEXT_FIELDS if "_" in field}
+
+
+def test_a_text_with_a_word_is_searched_through_the_word_index_on_postgresql():
+    """Titles and summaries in every language by their words (cases 0015): one scan of
+    the word index and no trigram scan of a text column."""
+    case_with(title_ru="Дело Заркумбекова", summary_kk="Заркумбеков")
+    cases = Case.objects.search("Заркумбеков", level=PUBLIC)
+    titles = Case.objects.search("Заркумбеков", level=PUBLIC, fields=API_FIELDS)
+    assert len(cases) == len(titles) == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for plan in (cases.explain(), titles.explain()):
+            assert "case_words_gin" in plan
+            for index in ("case_title_translations_trgm", "case_summary_translations_trgm", "case_title_trgm"):
+                assert index not in plan

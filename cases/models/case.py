@@ -16,7 +16,7 @@ from kazmonitor.models import (
     VisibilityQuerySet,
     translations,
 )
-from kazmonitor.search import Joined, among, is_short, search_text
+from kazmonitor.search import Contains, Joined, WordsMatch, among, has_word, is_short, search_text
 
 from ._common import VISIBILITY_VALUES, precision_field
 from .legal import LegalArticle
@@ -67,7 +67,15 @@ class CaseQuerySet(VisibilityQuerySet):
         # as a number and a whole name only (staff in the admin still find them inside).
         branches = [cases.filter(case_number__iexact=text).values("pk")]
         if reveal_protected or not is_short(text):
-            for columns in _searched_columns(fields):
+            groups = _searched_columns(fields)
+            if connection.vendor == "postgresql" and has_word(text):
+                # The text columns by their words (cases 0015): one scan of short lists
+                # instead of one trigram scan per group.
+                worded = [columns for columns in groups if set(columns) <= set(CASE_TEXT_FIELDS)]
+                groups = [columns for columns in groups if columns not in worded]
+                if worded:
+                    branches.append(_word_match(cases, text, worded))
+            for columns in groups:
                 found = cases.alias(joined=Joined(*columns)) if len(columns) > 1 else cases
                 lookup = "joined" if len(columns) > 1 else columns[0]
                 branches.append(found.filter(**{f"{lookup}__icontains": text}).values("pk"))
@@ -89,6 +97,17 @@ def _searched_columns(fields: tuple[str, ...]) -> list[tuple[str, ...]]:
             groups.append(group)
             rest = [field for field in rest if field not in group]
     return groups + [(field,) for field in rest]
+
+
+def _word_match(cases: models.QuerySet, text: str, groups: list[tuple[str, ...]]) -> models.QuerySet:
+    """The ids of the cases with ``text`` inside one of ``groups`` (as ``icontains`` of each
+    column or joined group), found by their words (``kazmonitor.search.WordsMatch``): the
+    cases holding the two longest words of ``text``, then ``text`` itself checked in them."""
+    words = [WordsMatch(CASE_TEXT_FIELDS, text, lexicon="cases_searchword", rank=rank) for rank in (1, 2)]
+    inside = Q()
+    for columns in groups:
+        inside |= Q(Contains(Joined(*columns) if len(columns) > 1 else F(columns[0]), text))
+    return cases.filter(*words).filter(inside).values("pk")
 
 
 def _full_text_match(text: str) -> models.Func:
