@@ -12,8 +12,9 @@ The visibility rule holds in the file exactly as on the site:
   (a court, an assembly, an earlier sentence) is left empty; sources and other
   many-to-many links list only visible records;
 * below ``internal``, a protected person appears only by the pseudonym (no real
-  name, Latin name, aliases or birth year), and confidential fields (internal
-  notes, contacts, source of information) are not written at all;
+  name, Latin name, aliases or birth year; created when protection began), and
+  confidential fields (internal notes, contacts, source of information) are not
+  written at all;
 * derived search keys (``name_key`` …) are never written; they are rebuilt on import.
 
 ``import_records(payload)`` loads such a file into a database that holds no
@@ -230,13 +231,14 @@ def _serialize(obj, spec: Spec, level: int, keys: _Keys, links: dict) -> dict:
         data.update(
             uuid=str(masked), slug=f"protected-{masked.hex}", name=obj.pseudonym, name_latin="", birth_year=None
         )
+        data["created_at"] = data["protected_at"]  # as the API shows it: never the real record's
     return data
 
 
 def _shown_by_pseudonym(obj, spec: Spec, level: int) -> bool:
     """Below ``internal`` a protected person is written under the pseudonym, with the
-    identifier the API shows for it (a keyed hash of the uuid) and no real name,
-    Latin name, birth year or aliases."""
+    identifier and creation time the API shows for it (a keyed hash of the uuid, the
+    moment protection began) and no real name, Latin name, birth year or aliases."""
     return spec.label == "people.person" and level > Visibility.INTERNAL and obj.identity_protected
 
 

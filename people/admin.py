@@ -75,11 +75,13 @@ class PersonAdmin(FastRenderingAdminMixin, CrossScriptSearchMixin, SpreadsheetIm
     prepopulated_fields = {"slug": ["name_latin"]}
     autocomplete_fields = ["location", "sources"]
     filter_horizontal = ["roles"]
+    readonly_fields = ["created_at", "protected_at"]
     inlines = [PersonAliasInline, MembershipInline, RecognitionInline]
     fieldsets = [
         (None, {"fields": [("name", "name_latin"), "slug", ("gender", "birth_year"), "roles", "location"]}),
         ("Public biography", {"fields": ["language", "biography", "biography_en", "biography_ru", "biography_kk"]}),
-        ("Identity protection", {"fields": ["identity_protected", "pseudonym"]}),
+        # Staff see the real creation time beside the one the public sees with the pseudonym.
+        ("Identity protection", {"fields": ["identity_protected", "pseudonym", ("created_at", "protected_at")]}),
         ("Confidential", {"fields": ["internal_notes", "contacts"], "classes": ["collapse"]}),
         ("Sources and publication", {"fields": ["sources", "visibility"]}),
     ]

@@ -13,13 +13,21 @@ from kazmonitor.api.pagination import NeverNull
 from kazmonitor.api.views import SLUG, ApiViewSet
 from kazmonitor.models import Location, Source, Tag
 from people import filters, serializers
-from people.models import Membership, Organization, Person, PersonAlias, Recognition, public_name_order
+from people.models import (
+    Membership,
+    Organization,
+    Person,
+    PersonAlias,
+    Recognition,
+    public_created_order,
+    public_name_order,
+)
 
 # What a list row (JSON or CSV) shows, and nothing more: not the biographies in other
 # languages, the internal notes, the contacts or the search keys.
 PERSON_LIST_COLUMNS = (
     *("uuid", "slug", "name", "name_latin", "identity_protected", "pseudonym", "gender", "birth_year"),
-    *("language", "biography", "created_at", "updated_at", "location"),
+    *("language", "biography", "created_at", "protected_at", "updated_at", "location"),
 )
 
 
@@ -31,12 +39,13 @@ def visible_sources(level, to_attr: str = "visible_sources") -> Prefetch:
 
 class PersonViewSet(ApiViewSet):
     """Persons. Protected persons appear only under their pseudonym, with an id of
-    their own (not the one they had before protection) and no slug or aliases."""
+    their own (not the one they had before protection), no slug or aliases, and the
+    time protection began as their ``created_at``."""
 
     serializer_class = serializers.PersonSerializer
     detail_serializer_class = serializers.PersonDetailSerializer
     filterset_class = filters.PersonFilter
-    ordering_fields = {"name": "api_name", "updated_at": "updated_at", "created_at": "created_at"}
+    ordering_fields = {"name": "api_name", "updated_at": "updated_at", "created_at": "api_created_at"}
     ordering = "name"
     csv_name = "persons"
 
@@ -46,6 +55,9 @@ class PersonViewSet(ApiViewSet):
             # Never the real name of a protected person; never NULL (pseudonym, else the Latin
             # name, else the name, all NOT NULL), so a deep cursor starts an index range.
             .annotate(api_name=NeverNull(public_name_order()))
+            # The created_at the API shows (people.models.public_created_order): sorting
+            # by the real one would place a pseudonym where the real name stood.
+            .annotate(api_created_at=NeverNull(public_created_order()))
             .select_related("location")
             .prefetch_related("roles", "aliases")
         )

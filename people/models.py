@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -121,6 +122,18 @@ def public_name_order(path: str = "") -> models.Case:
     )
 
 
+def public_created_order(path: str = "") -> models.Case:
+    """The creation time the public sees: for a protected person the moment protection
+    began (the pseudonymous record's own), else ``created_at``. The real one, which
+    protection does not change, would let a mirror that saw the person before protection
+    match the pseudonym to the real name by the time, or by place in a list sorted by it.
+    Never NULL (``person_protected_has_protected_at``)."""
+    return models.Case(
+        models.When(**{f"{path}identity_protected": True}, then=F(f"{path}protected_at")),
+        default=F(f"{path}created_at"),
+    )
+
+
 def whole_name(key: str) -> Q:
     """``name_key`` (names joined by " | ": a person's "<name as written> | <Latin name>")
     has ``key`` as its first or last name."""
@@ -161,6 +174,13 @@ class Person(Translatable, Documented):
     pseudonym = models.CharField(
         _("pseudonym"), max_length=200, blank=True, help_text=_('e.g. "Activist from Shymkent"')
     )
+    protected_at = models.DateTimeField(
+        _("protected since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the identity becomes protected: the creation time shown with the pseudonym."),
+    )
     internal_notes = models.TextField(_("internal notes (confidential)"), blank=True)
     contacts = models.TextField(_("contacts (confidential)"), blank=True, help_text=_("Phone, messenger, relatives."))
     name_key = models.CharField(max_length=700, blank=True, editable=False, db_index=True)
@@ -183,6 +203,10 @@ class Person(Translatable, Documented):
                 condition=Q(identity_protected=False) | ~Q(pseudonym=""), name="person_protected_has_pseudonym"
             ),
             models.CheckConstraint(
+                condition=Q(identity_protected=False) | Q(protected_at__isnull=False),
+                name="person_protected_has_protected_at",
+            ),
+            models.CheckConstraint(
                 condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="person_birth_year_plausible",
             ),
@@ -197,15 +221,25 @@ class Person(Translatable, Documented):
         super().clean()
         if self.identity_protected and not self.pseudonym.strip():
             raise ValidationError({"pseudonym": _("A protected identity needs a pseudonym to be shown instead.")})
+        self.stamp_protection()  # before full_clean() checks person_protected_has_protected_at
+
+    def stamp_protection(self) -> None:
+        """Protection starts a pseudonymous record with a creation time of its own
+        (``public_created_at``); lifting it shows the real record again."""
+        if not self.identity_protected:
+            self.protected_at = None
+        elif self.protected_at is None:
+            self.protected_at = timezone.now()
 
     def save(self, *args, **kwargs):
         # Transliteration can lengthen a name several times (Щ → shch): each part is cut
         # to fit its column rather than failing the save.
         self.name_key = f"{name_key(self.name)[:348]} | {name_key(self.name_latin)[:348]}"
         self.pseudonym_key = name_key(self.pseudonym)[:300]
+        self.stamp_protection()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_key", "pseudonym_key"}
+            kwargs["update_fields"] = {*update_fields, "name_key", "pseudonym_key", "protected_at"}
         super().save(*args, **kwargs)
 
     @property
@@ -218,6 +252,11 @@ class Person(Translatable, Documented):
     @property
     def public_name_local(self) -> str:
         return self.pseudonym if self.identity_protected else self.name
+
+    @property
+    def public_created_at(self):
+        """The only creation time that may appear outside the admin (``public_created_order``)."""
+        return self.protected_at if self.identity_protected else self.created_at
 
     def get_absolute_url(self):
         # A protected person's slug may embed the real name: their page lives at the uuid.

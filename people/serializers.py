@@ -6,7 +6,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kazmonitor.api.fields import ApiId, ApiModelSerializer, ApiUrl, OptionalUrlField, PartialDate, api_url
+from kazmonitor.api.fields import (
+    ApiId,
+    ApiModelSerializer,
+    ApiUrl,
+    OptionalUrlField,
+    PartialDate,
+    UtcDateTimeField,
+    api_url,
+)
 from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Location, Source, Tag
 from people.models import Membership, Organization, Person, Recognition
@@ -155,6 +163,9 @@ class PersonSerializer(ApiModelSerializer):
     aliases = serializers.SerializerMethodField()
     roles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     location = LocationRef(allow_null=True)
+    created_at = UtcDateTimeField(
+        source="public_created_at", read_only=True, help_text="For protected persons: when protection began."
+    )
 
     class Meta:
         model = Person

@@ -228,6 +228,7 @@ def write_people(people: People, world: World, rng: random.Random, seed: int, st
             biography=biography,
             identity_protected=protected,
             pseudonym=pseudonym,
+            protected_at=created if protected else None,  # protected from the start
             internal_notes=f"{note}\n{rng.choice(_NOTES)}" if chance(rng, 0.1) else note,
             contacts=rng.choice(_CONTACTS) if chance(rng, 0.2) else "",
             name_key=f"{name_key(name)} | {name_key(latin)}",
