@@ -162,7 +162,7 @@ def among(field: str, ids: QuerySet) -> Q:
 # Stand-ins for the searched text while a search query is compiled once (``search_rows``).
 # "_" shows whether Django used the text as written or LIKE-escaped; the probe, full of
 # characters LIKE escapes, checks that the mapping reproduces Django's parameters.
-_STAND_IN, _PROBE = "zq_xz", "Jw%y\\v_q x"
+_STAND_IN, _PROBE = "zq_xz", "Jwort%y\\v_q x"
 _COMPILED: dict = {}
 
 
@@ -209,7 +209,9 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
     if connection.vendor != "postgresql":
         return None
     values = _values(text)
-    if is_short(values["key"]) or is_short(values["text"]) or not has_word(values["text"]):
+    if is_short(values["key"]) or is_short(values["text"]):
+        return None
+    if not (has_word(values["key"]) and has_word(values["text"])):  # the query has another shape
         return None
     if shape not in _COMPILED:
         _COMPILED[shape] = _compile(build)

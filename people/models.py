@@ -2,7 +2,7 @@
 recognitions."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kazmonitor.dates import DatePrecision, format_partial_date, require_order
 from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
-from kazmonitor.search import among, is_short, name_key
+from kazmonitor.search import Contains, WordsMatch, among, has_word, is_short, name_key
 
 VISIBILITY_VALUES = [0, 10, 20]
 PRECISIONS = DatePrecision.values
@@ -31,6 +31,14 @@ class Role(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _by_words(field: str, key: str) -> Q:
+    """``field__contains=key`` answered by the word index of ``field`` (people 0008;
+    ``kazmonitor.search.WordsMatch``): the names holding the two longest words of ``key``,
+    then ``key`` itself checked in them (upper-casing changes nothing in a name key)."""
+    words = [WordsMatch((field,), key, lexicon="people_nameword", rank=rank) for rank in (1, 2)]
+    return Q(*words, Contains(F(field), key))
 
 
 class PersonQuerySet(VisibilityQuerySet):
@@ -72,6 +80,11 @@ class PersonQuerySet(VisibilityQuerySet):
         # indexes; staff (the admin's search and autocomplete) still find it inside.
         if is_short(key) and not reveal_protected:
             real, alias, pseudonym = whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
+        elif connection.vendor == "postgresql" and has_word(key):
+            # By the words of the keys (people 0008): a few short posting lists instead of
+            # one trigram list per trigram of the key.
+            real = alias = _by_words("name_key", key)
+            pseudonym = _by_words("pseudonym_key", key)
         else:
             real = alias = Q(name_key__contains=key)
             pseudonym = Q(pseudonym_key__contains=key)

@@ -134,6 +134,8 @@ def test_search_indexes_exist_and_serve_the_lookups_on_postgresql_only():
         cursor.execute("SET LOCAL enable_seqscan = off")
     assert {"person_name_key_trgm", "alias_name_key_trgm", "case_title_trgm", "case_fulltext_idx"} <= indexes
     persons = Person.objects.visible_to(PUBLIC).search("mamai").values("pk")
+    assert "person_name_key_words" in str(persons.explain())  # by the words of the key (people 0008)
+    persons = Person.objects.visible_to(PUBLIC).search("ma mi").values("pk")  # no word of three letters
     assert "person_name_key_trgm" in str(persons.explain())
     cases = Case.objects.search("riots Almaty", level=PUBLIC)
     plan = cases.explain()
