@@ -1,8 +1,9 @@
 """Person and organization pages: everything documented about them, public-level only.
 
-A protected person's page is addressed by the stable id (``/persons/id/<uuid>/``),
-never by the slug, which may carry the real name; their slug URL is a 404 so it
-cannot even confirm that the name is in the database.
+A protected person's page is addressed by the masked id the API shows for them
+(``/persons/id/<id>/``), never by the slug, which may carry the real name, nor by the
+real uuid, the API id before protection: both are a 404 like an address that never
+existed, so they cannot even confirm that the person is in the database.
 
 Long sections (a person's cases, charges and detentions; an organization's members)
 show one page of rows at a time, each section paged by its own query parameter
@@ -13,6 +14,7 @@ write out in one page."""
 
 import math
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, F, Prefetch, Subquery, Sum, Value, When, Window
 from django.http import Http404, QueryDict
@@ -20,13 +22,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from kazmonitor.models import OldSlug
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView, kept
 from kazmonitor.templatetags.site import person_url
 from people.models import Membership, Organization, Person, Recognition, public_name_order
 
 from .facts import visible_sources
 from .models import Assembly, Case, Charge, Detention, Extension, Participant
-from .public_filters import member_participations, public_cases
+from .public_filters import member_participations, person_by_public_id, public_cases
 
 # Rows per page of a section. A detention takes several lines (place, authority,
 # extensions), so fewer of them make a screen.
@@ -204,6 +207,13 @@ class PersonDetailView(PublishedDetailView):
             .prefetch_related(*person_prefetches())
         )
 
+    def get_renamed_object(self):
+        """The person an old slug names, in one query whether the slug was ever used or
+        not: a protected person's old slug (it may carry the real name) answers as fast,
+        and as a 404, as a slug that never existed."""
+        old = OldSlug.objects.filter(content_type=ContentType.objects.get_for_model(Person), slug=self.kwargs["slug"])
+        return self.get_queryset().filter(pk__in=old.values("object_id")).first()
+
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         for recognition in self.object.visible_recognitions:
@@ -213,12 +223,18 @@ class PersonDetailView(PublishedDetailView):
 
 
 class ProtectedPersonDetailView(PersonDetailView):
-    """The same page by stable id; unprotected persons are sent to their slug URL."""
-
-    slug_field = slug_url_kwarg = "uuid"
+    """The same page by id: a protected person's masked id (``person_by_public_id``),
+    or an unprotected person's uuid, which is sent to their slug URL. A protected
+    person's real uuid is a 404 like any unknown id."""
 
     def get_queryset(self):
         return Person.objects.visible_to(PUBLIC).select_related("location").prefetch_related(*person_prefetches())
+
+    def get_object(self, queryset=None):
+        person = person_by_public_id(self.get_queryset(), self.kwargs["uuid"])
+        if person is None:
+            raise Http404("No published person has this id.")
+        return person
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.dates import DatePrecision, format_partial_date, require_order
 from kazmonitor.models import LANGUAGE_CHOICES, Certainty, Documented, Translatable, VisibilityQuerySet, translations
 from kazmonitor.search import Contains, WordsMatch, among, has_word, is_short, name_key
@@ -272,9 +273,10 @@ class Person(Translatable, Documented):
         return self.protected_at if self.identity_protected else self.created_at
 
     def get_absolute_url(self):
-        # A protected person's slug may embed the real name: their page lives at the uuid.
+        # A protected person's slug may embed the real name, and the real uuid was the API
+        # id before protection: their page lives at the masked API id.
         if self.identity_protected:
-            return reverse("person_protected_detail", kwargs={"uuid": self.uuid})
+            return reverse("person_protected_detail", kwargs={"uuid": api_id(self)})
         return reverse("person_detail", kwargs={"slug": self.slug})
 
 

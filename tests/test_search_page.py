@@ -20,6 +20,7 @@ from cases.models import Assembly, Case, LegalArticle, Participant
 from cases.public_filters import public_cases, public_participants, search_cases
 from cases.search_views import FIRST_PARTICIPANTS
 from kazmonitor import search
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Visibility
 from people.models import Organization, Person, Role
 from tests.factories import (
@@ -192,7 +193,7 @@ def test_a_protected_person_appears_only_by_pseudonym_and_nothing_unpublished_ap
         page = client.get(f"{_prefix(language)}/search/", {"q": "Zhulduz"}).content.decode()
 
         pseudonym = "Zhulduz&#x27;s &lt;em&gt;source&lt;/em&gt; &amp; &quot;friend&quot;"
-        link = f'<a href="{_prefix(language)}/persons/id/{records.protected.uuid}/">{pseudonym}</a>'
+        link = f'<a href="{_prefix(language)}/persons/id/{api_id(records.protected)}/">{pseudonym}</a>'
         assert f"\n  <li>{link}</li>" in page  # the person, without a real name in brackets
         assert f'{link} <span class="role">(' in page  # the case's participant
         for secret in (

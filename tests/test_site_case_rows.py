@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from cases.models import Participant
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Visibility
 from kazmonitor.templatetags.site import page_url, person_url, url_of
 from tests.factories import (
@@ -55,7 +56,7 @@ def test_a_row_names_a_protected_person_by_pseudonym_and_links_by_the_stable_id(
     row = rows(client)
 
     assert "Real Name" not in row and "real-name" not in row
-    assert f'<a href="/persons/id/{protected.uuid}/">Activist A</a> <span class="role">(defendant)</span>' in row
+    assert f'<a href="/persons/id/{api_id(protected)}/">Activist A</a> <span class="role">(defendant)</span>' in row
     assert '<a href="/persons/open-person/">Open Person</a>' in row
 
 
@@ -121,7 +122,7 @@ def test_record_urls_are_what_reverse_gives_in_every_language():
         with translation.override(language):
             assert url_of("case_detail")("a-case_1") == reverse("case_detail", kwargs={"slug": "a-case_1"})
             assert person_url(person) == reverse("person_detail", kwargs={"slug": "open-person"})
-            assert person_url(protected) == reverse("person_protected_detail", kwargs={"uuid": protected.uuid})
+            assert person_url(protected) == reverse("person_protected_detail", kwargs={"uuid": api_id(protected)})
 
 
 def test_page_urls_are_the_records_own_urls_in_every_language():

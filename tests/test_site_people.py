@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import OldSlug, Visibility
 from people.models import Person
 from tests.factories import (
@@ -102,7 +103,7 @@ def test_protected_person_has_a_page_by_stable_id_with_the_pseudonym_only(client
     case = CaseFactory(title="Shymkent protest case")
     ParticipantFactory(case=case, person=protected)
 
-    response = client.get(f"/persons/id/{protected.uuid}/")
+    response = client.get(f"/persons/id/{api_id(protected)}/")
     content = response.content.decode()
 
     assert response.status_code == HTTPStatus.OK

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from cases.models import Detention
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Visibility
 from tests.factories import (
     CaseFactory,
@@ -231,7 +232,7 @@ def test_a_protected_persons_pages_stay_at_the_stable_id(client):
     person.identity_protected, person.pseudonym = True, "Activist from Shymkent"
     person.save()
 
-    second = client.get(f"/persons/id/{person.uuid}/?cases_page=2")
+    second = client.get(f"/persons/id/{api_id(person)}/?cases_page=2")
     content = second.content.decode()
 
     assert second.status_code == HTTPStatus.OK

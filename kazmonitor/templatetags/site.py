@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse,
 from django.utils.http import urlencode
 from django.utils.translation import get_language, override
 
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.dates import format_partial_date
 from kazmonitor.models import Visibility
 
@@ -78,16 +79,16 @@ def url_of(view_name: str, kwarg: str = "slug"):
 
 def person_url_of():
     """``person_url`` for many persons of one page."""
-    by_slug, by_uuid = url_of("person_detail"), url_of("person_protected_detail", "uuid")
-    return lambda person: by_uuid(person.uuid) if person.identity_protected else by_slug(person.slug)
+    by_slug, by_id = url_of("person_detail"), url_of("person_protected_detail", "uuid")
+    return lambda person: by_id(api_id(person)) if person.identity_protected else by_slug(person.slug)
 
 
 def person_url(person) -> str:
-    """A protected person's page is addressed by the stable id, because the slug may
-    carry the real name; everyone else has a readable slug URL."""
-    if person.identity_protected:
-        return url_of("person_protected_detail", "uuid")(person.uuid)
-    return url_of("person_detail")(person.slug)
+    """A person's public page. A protected person's is addressed by the masked id the
+    API shows for them (``api_id``), never by the slug (it may carry the real name) nor
+    by the real uuid (the API showed it before protection: whoever kept it could open the
+    pseudonym's page). Everyone else has a readable slug URL."""
+    return person_url_of()(person)
 
 
 # Records whose public page is addressed by slug, with the URL name their
@@ -110,8 +111,9 @@ def page_url(record) -> str:
 
 
 def person_key(person) -> str:
-    """The value of the ``person`` filter in list URLs (never the slug of a protected person)."""
-    return str(person.uuid) if person.identity_protected else person.slug
+    """The value of the ``person`` filter in list URLs: a protected person's masked id,
+    as in ``person_url``; everyone else's slug."""
+    return str(api_id(person)) if person.identity_protected else person.slug
 
 
 register.filter("person_url", person_url)
