@@ -80,8 +80,9 @@ def has_word(text: str) -> bool:
 
 
 class WordsMatch(Func):
-    """``text`` may lie inside ``fields`` (PostgreSQL, with the word index of cases 0015):
-    their words include one that contains each of the two longest words of ``text``.
+    """``text`` may lie inside ``fields`` (PostgreSQL, with the word indexes of cases 0015
+    and people 0008): their words include one that contains the longest word of ``text``
+    and one that contains the second longest, or they hold a word too long to index.
 
     If ``text`` lies inside a column, each of its words (runs between ``WORD_BREAKS``) lies
     inside one word of that column: so every match passes, and a few texts that hold the
@@ -89,25 +90,29 @@ class WordsMatch(Func):
     containing a word of ``text`` come from ``lexicon`` (every word ever written in those
     fields, by trigram index); ``kz_search_words(fields…) && ARRAY[…]`` is then answered by
     a GIN index of each row's words: a few short posting lists where a trigram index reads
-    one long list per trigram of ``text`` (docs/performance.md, "Searched by words")."""
+    one long list per trigram of ``text`` (docs/performance.md, "Searched by words").
+    ``kz_search_words`` writes a word of more than 200 letters (too long for an index
+    entry) as the empty word, which no real word is: such rows always pass."""
 
     output_field = BooleanField()
 
-    def __init__(self, fields: tuple[str, ...], text: str, *, lexicon: str, rank: int):
-        self.lexicon, self.rank = lexicon, rank
+    def __init__(self, fields: tuple[str, ...], text: str, *, lexicon: str):
+        self.lexicon = lexicon
         super().__init__(*(Cast(field, TextField()) for field in fields), Value(text))
 
     def as_sql(self, compiler, connection, **extra):
         *fields, text = self.get_source_expressions()
+        compiled = [compiler.compile(part) for part in fields]
+        words = f"kz_search_words({', '.join(sql for sql, _params in compiled)})"
+        words_params = [param for _sql, params in compiled for param in params]
+        text_sql, text_params = compiler.compile(text)
         sql, params = [], []
-        for part in (*fields, text):
-            part_sql, part_params = compiler.compile(part)
-            sql.append(part_sql)
-            params.extend(part_params)
-        words = f"kz_search_words({', '.join(sql[:-1])})"
-        like = f"(SELECT kz_search_word_like({sql[-1]}, {int(self.rank)}))"
-        # the lexicon is a table name of the code's; the searched text is only a parameter
-        return f"{words} && ARRAY(SELECT word FROM {self.lexicon} WHERE word LIKE {like})", params  # noqa: S608
+        for rank in (1, 2):
+            like = f"(SELECT kz_search_word_like({text_sql}, {rank}))"
+            # the lexicon is a table name of the code's; the searched text is only a parameter
+            sql.append(f"{words} && ARRAY(SELECT word FROM {self.lexicon} WHERE word LIKE {like})")  # noqa: S608
+            params += [*words_params, *text_params]
+        return f"(({sql[0]} AND {sql[1]}) OR {words} @> ARRAY['']::text[])", [*params, *words_params]
 
 
 class Contains(Func):

@@ -38,8 +38,7 @@ def _by_words(field: str, key: str) -> Q:
     """``field__contains=key`` answered by the word index of ``field`` (people 0008;
     ``kazmonitor.search.WordsMatch``): the names holding the two longest words of ``key``,
     then ``key`` itself checked in them (upper-casing changes nothing in a name key)."""
-    words = [WordsMatch((field,), key, lexicon="people_nameword", rank=rank) for rank in (1, 2)]
-    return Q(*words, Contains(F(field), key))
+    return Q(WordsMatch((field,), key, lexicon="people_nameword"), Contains(F(field), key))
 
 
 class PersonQuerySet(VisibilityQuerySet):

@@ -6,7 +6,10 @@ share of all cases: ~3 ms per column at national scale, growing with the data. H
 
 - ``kz_search_words(texts…)``: the upper-cased words of the texts (split on
   ``kazmonitor.search.WORD_BREAKS``, written out below), and a GIN index of each case's
-  words in its eight text columns (``case_words_gin``);
+  words in its eight text columns (``case_words_gin``). A word of more than 200 letters
+  (a long link, say) would not fit in an index entry (2,712 bytes) and the case could not
+  be saved: it is written as the empty word, which no real word is, and the search
+  checks every row holding it;
 - ``cases_searchword``: every word ever written in those columns, with a trigram index,
   kept by two statement triggers on ``cases_case``. Words are never removed: a word that
   no case holds any more finds nothing;
@@ -34,7 +37,11 @@ WORDS = "kz_search_words({})".format(", ".join(f"({{prefix}}{column})::text" for
 FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION kz_search_words(VARIADIC texts text[]) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT regexp_split_to_array(upper(array_to_string(texts, ' ')), '{BREAKS}')
+    SELECT ARRAY(
+        SELECT CASE WHEN length(word) > 200 THEN '' ELSE word END
+        FROM unnest(regexp_split_to_array(upper(array_to_string(texts, ' ')), '{BREAKS}')) AS word
+        WHERE word <> ''
+    )
 $$;
 CREATE OR REPLACE FUNCTION kz_search_word_like(searched text, n integer) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -103,11 +103,10 @@ def _word_match(cases: models.QuerySet, text: str, groups: list[tuple[str, ...]]
     """The ids of the cases with ``text`` inside one of ``groups`` (as ``icontains`` of each
     column or joined group), found by their words (``kazmonitor.search.WordsMatch``): the
     cases holding the two longest words of ``text``, then ``text`` itself checked in them."""
-    words = [WordsMatch(CASE_TEXT_FIELDS, text, lexicon="cases_searchword", rank=rank) for rank in (1, 2)]
     inside = Q()
     for columns in groups:
         inside |= Q(Contains(Joined(*columns) if len(columns) > 1 else F(columns[0]), text))
-    return cases.filter(*words).filter(inside).values("pk")
+    return cases.filter(WordsMatch(CASE_TEXT_FIELDS, text, lexicon="cases_searchword")).filter(inside).values("pk")
 
 
 def _full_text_match(text: str) -> models.Func:
