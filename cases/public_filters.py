@@ -17,11 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kazmonitor.api.ids import masked_uuid, parse_uuid
+from kazmonitor.api.ids import parse_uuid
 from kazmonitor.models import Location, Tag, Visibility
 from kazmonitor.public_views import kept
 from kazmonitor.search import among, among_search
 from kazmonitor.templatetags.site import place
+from people.filters import person_by_api_id
 from people.models import Organization, Person, public_name_order
 
 from .models import Case, Charge, LegalArticle, Participant
@@ -254,31 +255,13 @@ def _pairs_of(lists, name: str) -> list[tuple[str, str]]:
     return lists()[name]
 
 
-def _protected_ids() -> dict[str, int]:
-    """The masked id (``api_id``) → primary key of every published protected person,
-    kept until the records change: a masked id cannot be turned back into the uuid,
-    and computing all of them took ~90 ms at national scale (2,400 persons)."""
-
-    def build():
-        protected = Person.objects.visible_to(PUBLIC).filter(identity_protected=True).values_list("pk", "uuid")
-        return {masked_uuid(real).hex: pk for pk, real in protected}
-
-    # Named after the masking key too, so a new key never reads a map made with the old one.
-    return kept(f"protected-person-ids:{masked_uuid(uuid.UUID(int=0)).hex[:12]}", build)
-
-
 def person_by_public_id(persons: QuerySet, value: str) -> Person | None:
     """The person of ``persons`` whose public page is at ``/persons/id/<value>/`` and
-    whom ``?person=<value>`` names: an unprotected person by uuid, a protected one only
-    by the masked id the API shows (``person_url``). A protected person's real uuid
-    finds nothing, as an id that never existed does, and in the same single query."""
-    found = parse_uuid(value)
-    if found is None:
-        return None
-    pk = _protected_ids().get(found.hex)
-    if pk is not None:
-        return persons.filter(pk=pk, identity_protected=True).first()
-    return persons.filter(uuid=found, identity_protected=False).first()
+    whom ``?person=<value>`` names: the person the API id ``value`` names
+    (``person_by_api_id``: an unprotected person by uuid, a protected one only by the
+    masked id the API shows, ``person_url``). A protected person's real uuid finds
+    nothing, as an id that never existed does, and in the same single query."""
+    return person_by_api_id(persons, value)
 
 
 def public_charges() -> QuerySet:

@@ -3,6 +3,7 @@ through another record (membership, organization) go through that record's
 ``visible_to`` too, so a filter never reveals a hidden record."""
 
 import copy
+from uuid import UUID
 
 import django_filters
 from django.db.models import Q
@@ -11,24 +12,36 @@ from django_filters.constants import EMPTY_VALUES
 from kazmonitor.api.filters import ApiFilterSet, BooleanFilter, TextFilter
 from kazmonitor.api.ids import masked_uuid, parse_uuid
 from kazmonitor.models import Location, Source, Tag
+from kazmonitor.public_views import kept
 from kazmonitor.search import among_search, name_key
 from people.models import Membership, Organization, Person, Recognition, Role
 
 
 def person_by_api_id(queryset, value):
     """The person the API id ``value`` names in ``queryset``: an unprotected person by
-    its uuid, a protected one by its masked id. None if there is no such person."""
+    its uuid, a protected one only by its masked id (its real uuid finds nothing, as an
+    id that never existed does). None if there is no such person. One query."""
     uuid = parse_uuid(value)
     if uuid is None:
         return None
-    person = queryset.filter(uuid=uuid, identity_protected=False).first()
-    if person is not None:
-        return person
-    protected = queryset.select_related(None).prefetch_related(None).filter(identity_protected=True)
-    for pk, real in protected.values_list("pk", "uuid"):
-        if masked_uuid(real) == uuid:
-            return queryset.filter(pk=pk).first()
-    return None
+    pk = protected_person_ids().get(uuid.hex)
+    if pk is not None:
+        return queryset.filter(pk=pk, identity_protected=True).first()
+    return queryset.filter(uuid=uuid, identity_protected=False).first()
+
+
+def protected_person_ids() -> dict[str, int]:
+    """The masked id (``api_id``, hex) → primary key of every protected person, kept
+    until the records change (``kept``): a masked id cannot be turned back into the uuid,
+    and computing all of them took ~90 ms per lookup at national scale (2,900 persons).
+    Callers filter the person by their own visibility."""
+
+    def build():
+        protected = Person.objects.filter(identity_protected=True).order_by().values_list("pk", "uuid")
+        return {masked_uuid(real).hex: pk for pk, real in protected}
+
+    # Named after the masking key too, so a new key never reads a map made with the old one.
+    return kept(f"protected-person-ids:{masked_uuid(UUID(int=0)).hex[:12]}", build)
 
 
 def person_pks(value, level):
