@@ -275,3 +275,21 @@ def test_the_compiled_searches_find_what_the_model_finds(corpus, client, anonymo
     if connection.vendor == "postgresql":  # the page's and the list's SQL was compiled once, not built
         assert search._COMPILED["search cases"] is not None
         assert search._COMPILED["public case ids"] is not None
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_adding_the_same_new_word_never_wait_for_each_other():
+    """The lexicon has no unique key: an editor saving a case with a new word never waits
+    for another transaction (a long import, say) that added the same word, and two such
+    transactions cannot deadlock."""
+    import psycopg
+
+    first, second = case_with(title="One"), case_with(title="Two")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as importing, psycopg.connect(**params, autocommit=True) as editor:
+        importing.execute("UPDATE cases_case SET title = 'Qyzylordavaya hearing' WHERE id = %s", [first.pk])
+        editor.execute("SET lock_timeout = '2s'")
+        editor.execute("UPDATE cases_case SET title = 'Qyzylordavaya appeal' WHERE id = %s", [second.pk])
+        importing.rollback()
+    assert found("zylordavaya app") == {second.pk}

@@ -11,8 +11,9 @@ share of all cases: ~3 ms per column at national scale, growing with the data. H
   be saved: it is written as the empty word, which no real word is, and the search
   checks every row holding it;
 - ``cases_searchword``: every word ever written in those columns, with a trigram index,
-  kept by two statement triggers on ``cases_case``. Words are never removed: a word that
-  no case holds any more finds nothing;
+  kept by two statement triggers on ``cases_case``. It has no unique key, so that writers
+  never wait for each other (two may add the same new word; a word found twice changes
+  nothing). Words are never removed: a word that no case holds any more finds nothing;
 - ``kz_search_word_like(text, n)``: the ``LIKE`` pattern of the n-th longest word of the
   searched text (of three letters or more; the longest when it has fewer).
 
@@ -56,14 +57,16 @@ $$;
 """  # noqa: S608 (this module's constants only)
 
 TABLE = f"""
-CREATE TABLE IF NOT EXISTS cases_searchword (word text PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS cases_searchword (word text NOT NULL);
+CREATE INDEX IF NOT EXISTS cases_searchword_word ON cases_searchword (word);
 CREATE OR REPLACE FUNCTION cases_searchword_collect() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- In word order, so that two writers adding the same new words never deadlock.
+    -- No unique key: two writers adding the same new word may both add it (harmless),
+    -- but neither ever waits for the other's transaction or deadlocks with it.
     INSERT INTO cases_searchword (word)
-    SELECT DISTINCT word FROM changed, unnest({WORDS.format(prefix="changed.")}) AS word
-    WHERE word <> '' ORDER BY word
-    ON CONFLICT DO NOTHING;
+    SELECT DISTINCT found.word FROM changed, unnest({WORDS.format(prefix="changed.")}) AS found (word)
+    WHERE found.word <> ''
+        AND NOT EXISTS (SELECT FROM cases_searchword AS known WHERE known.word = found.word);
     RETURN NULL;
 END
 $$;
@@ -72,8 +75,7 @@ CREATE TRIGGER cases_searchword_insert AFTER INSERT ON cases_case
 CREATE TRIGGER cases_searchword_update AFTER UPDATE ON cases_case
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cases_searchword_collect();
 INSERT INTO cases_searchword (word)
-SELECT DISTINCT word FROM cases_case, unnest({WORDS.format(prefix="")}) AS word WHERE word <> ''
-ON CONFLICT DO NOTHING;
+SELECT DISTINCT word FROM cases_case, unnest({WORDS.format(prefix="")}) AS word WHERE word <> '';
 """  # noqa: S608 (this module's constants only)
 
 TRIGRAM = {"cases_searchword_trgm": "cases_searchword USING gin (word gin_trgm_ops)"}

@@ -8,8 +8,8 @@ aliases at 100,000 persons, twice per search page). As cases 0015 does for case 
 - a GIN index of the words of ``name_key`` and of ``pseudonym_key`` of persons and of
   ``name_key`` of aliases (``kz_search_words``, from cases 0015);
 - ``people_nameword``: every word ever written in those keys, with a trigram index, kept
-  by statement triggers. Words are never removed: a word no name holds any more finds
-  nothing.
+  by statement triggers; no unique key, so that writers never wait for each other (as
+  cases 0015). Words are never removed: a word no name holds any more finds nothing.
 
 ``kazmonitor.search.WordsMatch`` asks for the names holding words that contain the two
 longest words of the key, then checks the key itself (``Contains``). The trigram indexes
@@ -34,10 +34,12 @@ def collect(table: str) -> str:
     return f"""
 CREATE OR REPLACE FUNCTION {table}_namewords() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- In word order, so that two writers adding the same new words never deadlock.
+    -- No unique key: two writers adding the same new word may both add it (harmless),
+    -- but neither ever waits for the other's transaction or deadlocks with it.
     INSERT INTO people_nameword (word)
-    SELECT word FROM ({words(table, "changed.")}) AS found WHERE word <> '' ORDER BY word
-    ON CONFLICT DO NOTHING;
+    SELECT DISTINCT found.word FROM ({words(table, "changed.")}) AS found
+    WHERE found.word <> ''
+        AND NOT EXISTS (SELECT FROM people_nameword AS known WHERE known.word = found.word);
     RETURN NULL;
 END
 $$;
@@ -46,7 +48,8 @@ CREATE TRIGGER {table}_namewords_insert AFTER INSERT ON {table}
 CREATE TRIGGER {table}_namewords_update AFTER UPDATE ON {table}
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {table}_namewords();
 INSERT INTO people_nameword (word)
-SELECT word FROM ({words(table)}) AS found WHERE word <> '' ON CONFLICT DO NOTHING;
+SELECT DISTINCT found.word FROM ({words(table)}) AS found
+WHERE found.word <> '' AND NOT EXISTS (SELECT FROM people_nameword AS known WHERE known.word = found.word);
 """  # noqa: S608 (this module's constants only)
 
 
@@ -61,7 +64,8 @@ INDEXES = {
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE TABLE IF NOT EXISTS people_nameword (word text PRIMARY KEY)", params=None)
+    schema_editor.execute("CREATE TABLE IF NOT EXISTS people_nameword (word text NOT NULL)", params=None)
+    schema_editor.execute("CREATE INDEX IF NOT EXISTS people_nameword_word ON people_nameword (word)", params=None)
     for table in SOURCES:
         schema_editor.execute(collect(table), params=None)
     pg_search_indexes.create(schema_editor, TRIGRAM, INDEXES)
