@@ -54,12 +54,13 @@ TARGETS = {"p50": 4.0, "p95": 10.0, "search_p95": 6.0, "growth": 1.3, "export_ro
 # Runs inside the project (manage.py shell) against the benchmarked database: picks the
 # sample records, builds the deep cursor, and counts queries per request with the test client.
 PREPARE = r"""
-import base64, json
+import json
 from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from cases.models import Case
+from kazmonitor.api.pagination import seal
 from kazmonitor.models import Visibility
 from people.models import Person
 
@@ -72,7 +73,7 @@ ordered = cases.order_by(F("opened_on").desc(nulls_first=True), F("pk").asc())
 position = min(999 * 50, cases.count() - 60)  # page 1,000 (or a late page of a small database)
 opened_on, pk = ordered.values_list("opened_on", "pk")[position - 1]
 payload = {"o": "-opened_on,pk", "p": [opened_on.isoformat() if opened_on else None, pk], "r": False}
-cursor = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+cursor = seal(json.dumps(payload, separators=(",", ":")).encode())  # as the API seals its own
 sample = list(cases.order_by("pk").values_list("slug", "uuid")[:: max(1, cases.count() // 20)][:20])
 out = {
     "cases": Case.objects.count(),

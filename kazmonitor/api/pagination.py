@@ -6,8 +6,9 @@ shift a partner's position. The cursor is opaque to clients: the last row's orde
 values and database id, sealed (``seal``: encrypted and authenticated under a key drawn
 from ``SECRET_KEY``), so a cursor neither shows nor lets anyone change what it holds. A
 person's id does not change when their identity is protected; a readable cursor ending
-on them before and one after would have linked the real name to the pseudonym. A cursor
-that does not open, parse or fit the current ordering is a 400 naming ``cursor``."""
+on them before and one after would have linked the real name to the pseudonym, and a
+cursor made by hand would find any row's id. A cursor that is not sealed, or does not
+open, parse or fit the current ordering, is a 400 naming ``cursor``."""
 
 import base64
 import binascii
@@ -241,12 +242,12 @@ class KeysetPagination(BasePagination):
             return None, False
         error = ValidationError({CURSOR_PARAM: ["Invalid cursor. Use the 'next' or 'previous' link of a page."]})
         try:
-            if raw.startswith(SEALED):
-                payload = unseal(raw)
-                if payload is None:
-                    raise error
-            else:  # a readable cursor, as issued before cursors were sealed
-                payload = base64.urlsafe_b64decode(raw.encode("ascii") + b"==")
+            # Only sealed cursors: a readable one (as issued before sealing) could be made
+            # by hand, and a made cursor positioned at a chosen database id tells, by which
+            # row comes next, the id of any row, a protected person's included.
+            payload = unseal(raw) if raw.startswith(SEALED) else None
+            if payload is None:
+                raise error
             data = json.loads(payload.decode("utf-8"))
             values, reverse, ordering = data["p"], bool(data["r"]), data["o"]
         except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
