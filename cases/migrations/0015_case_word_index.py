@@ -59,7 +59,11 @@ $$;
 TABLE = f"""
 CREATE TABLE IF NOT EXISTS cases_searchword (word text NOT NULL);
 CREATE INDEX IF NOT EXISTS cases_searchword_word ON cases_searchword (word);
-CREATE OR REPLACE FUNCTION cases_searchword_collect() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Each new word is looked up by index whatever the statistics say: planned while they
+-- said the lexicon was empty, a bulk load scanned the whole lexicon for every word
+-- (~1,350 cases a second went down to ~110).
+CREATE OR REPLACE FUNCTION cases_searchword_collect() RETURNS trigger LANGUAGE plpgsql
+SET enable_seqscan = off AS $$
 BEGIN
     -- No unique key: two writers adding the same new word may both add it (harmless),
     -- but neither ever waits for the other's transaction or deadlocks with it.
@@ -98,7 +102,7 @@ def forward(apps, schema_editor):
     schema_editor.execute(FUNCTIONS, params=None)
     schema_editor.execute(TABLE, params=None)
     pg_search_indexes.create(schema_editor, TRIGRAM, INDEX)
-    schema_editor.execute("ANALYZE cases_searchword")
+    pg_search_indexes.analyze_unless_empty(schema_editor, "cases_searchword")
 
 
 def backward(apps, schema_editor):
