@@ -18,6 +18,7 @@ from cases.models import Case
 from cases.sitemaps import SITEMAPS
 from cases.statistics import FIGURES
 from kazmonitor.admin_spreadsheets import SpreadsheetImportExportMixin
+from kazmonitor.api.tombstones import api_id
 from kazmonitor.models import Visibility
 from people.models import ApiKey
 from people.services import api_key_create
@@ -189,8 +190,14 @@ def site_checks(data) -> list[Check]:
         Check("robots_txt", reverse("robots_txt"), everyone(200)),
         Check("sitemap", reverse("sitemap"), everyone(200)),
         Check("statistics_csv", reverse("statistics_csv", args=["no-such-figure"]), everyone(404)),
+        # A protected person's page is at the masked id only; the real uuid is unknown there.
         Check(
-            "person_protected_detail", reverse("person_protected_detail", args=[record.protected.uuid]), everyone(200)
+            "person_protected_detail",
+            reverse("person_protected_detail", args=[api_id(record.protected)]),
+            everyone(200),
+        ),
+        Check(
+            "person_protected_detail", reverse("person_protected_detail", args=[record.protected.uuid]), everyone(404)
         ),
         Check("person_detail", reverse("person_detail", args=[record.protected.slug]), everyone(404)),
         Check("set_language", reverse("set_language"), everyone(302)),
