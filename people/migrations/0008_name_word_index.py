@@ -32,9 +32,9 @@ def words(table: str, prefix: str = "") -> str:
 
 def collect(table: str) -> str:
     return f"""
--- Each new word is looked up by index whatever the statistics say (as cases 0015).
+-- Each new word is looked up in the B-tree index whatever the statistics say (as cases 0015).
 CREATE OR REPLACE FUNCTION {table}_namewords() RETURNS trigger LANGUAGE plpgsql
-SET enable_seqscan = off AS $$
+SET enable_seqscan = off SET enable_bitmapscan = off AS $$
 BEGIN
     -- No unique key: two writers adding the same new word may both add it (harmless),
     -- but neither ever waits for the other's transaction or deadlocks with it.
