@@ -25,11 +25,12 @@ from django.utils.http import urlencode
 from kazmonitor.models import OldSlug
 from kazmonitor.public_views import PAGE_SIZE, PUBLIC, PublishedDetailView, kept
 from kazmonitor.templatetags.site import person_url
+from people.filters import person_by_api_id
 from people.models import Membership, Organization, Person, Recognition, public_name_order
 
 from .facts import visible_sources
 from .models import Assembly, Case, Charge, Detention, Extension, Participant
-from .public_filters import member_participations, person_by_public_id, public_cases
+from .public_filters import member_participations, public_cases
 
 # Rows per page of a section. A detention takes several lines (place, authority,
 # extensions), so fewer of them make a screen.
@@ -223,7 +224,7 @@ class PersonDetailView(PublishedDetailView):
 
 
 class ProtectedPersonDetailView(PersonDetailView):
-    """The same page by id: a protected person's masked id (``person_by_public_id``),
+    """The same page by id: a protected person's masked id (``people.filters.person_by_api_id``, as the API),
     or an unprotected person's uuid, which is sent to their slug URL. A protected
     person's real uuid is a 404 like any unknown id."""
 
@@ -231,7 +232,7 @@ class ProtectedPersonDetailView(PersonDetailView):
         return Person.objects.visible_to(PUBLIC).select_related("location").prefetch_related(*person_prefetches())
 
     def get_object(self, queryset=None):
-        person = person_by_public_id(self.get_queryset(), self.kwargs["uuid"])
+        person = person_by_api_id(self.get_queryset(), self.kwargs["uuid"])
         if person is None:
             raise Http404("No published person has this id.")
         return person

@@ -182,7 +182,7 @@ class CaseFilterForm(forms.Form):
             return None
         people = Person.objects.visible_to(PUBLIC)
         if parse_uuid(value) is not None:
-            found = person_by_public_id(people, value)
+            found = person_by_api_id(people, value)  # a protected person by the masked id only
         else:
             found = people.filter(slug=value, identity_protected=False).first()
         if found is None:
@@ -253,15 +253,6 @@ def _choice_lists(fields: dict[str, SlugChoiceField]) -> dict[str, list[tuple[st
 
 def _pairs_of(lists, name: str) -> list[tuple[str, str]]:
     return lists()[name]
-
-
-def person_by_public_id(persons: QuerySet, value: str) -> Person | None:
-    """The person of ``persons`` whose public page is at ``/persons/id/<value>/`` and
-    whom ``?person=<value>`` names: the person the API id ``value`` names
-    (``person_by_api_id``: an unprotected person by uuid, a protected one only by the
-    masked id the API shows, ``person_url``). A protected person's real uuid finds
-    nothing, as an id that never existed does, and in the same single query."""
-    return person_by_api_id(persons, value)
 
 
 def public_charges() -> QuerySet:

@@ -17,6 +17,7 @@ from kazmonitor.search import has_word, is_short, name_key
 from people.models import Person, PersonAlias
 from tests.api_support import anonymous_fixture, body  # noqa: F401
 from tests.factories import PersonAliasFactory, PersonFactory
+from tests.test_search_words import lexicon as words_of_lexicon
 
 pytestmark = pytest.mark.django_db
 PUBLIC = Visibility.PUBLIC
@@ -218,12 +219,8 @@ def test_the_word_path_finds_what_the_trigram_path_found_in_the_same_order(peopl
 
 
 def lexicon(fragment: str) -> list[str]:
-    """The lexicon's words holding ``fragment`` (PostgreSQL; nothing elsewhere)."""
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT word FROM people_nameword WHERE strpos(word, %s) > 0 ORDER BY word", [fragment])
-        return [row[0] for row in cursor.fetchall()]
+    """The name lexicon's words holding ``fragment`` (PostgreSQL; nothing elsewhere)."""
+    return words_of_lexicon(fragment, "people_nameword")
 
 
 def found(text: str, *, reveal_protected: bool = False) -> set[int]:

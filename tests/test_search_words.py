@@ -166,12 +166,12 @@ def test_the_word_path_finds_what_the_trigram_path_found(corpus, monkeypatch):
     assert by_words == by_trigrams
 
 
-def lexicon(fragment: str) -> list[str]:
-    """The lexicon's words holding ``fragment`` (PostgreSQL; nothing elsewhere)."""
+def lexicon(fragment: str, table: str = "cases_searchword") -> list[str]:
+    """The words of a lexicon holding ``fragment`` (PostgreSQL; nothing elsewhere)."""
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word FROM cases_searchword WHERE strpos(word, %s) > 0 ORDER BY word", [fragment])
+        cursor.execute(f"SELECT word FROM {table} WHERE strpos(word, %s) > 0 ORDER BY word", [fragment])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
