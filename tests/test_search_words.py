@@ -258,6 +258,21 @@ def test_the_words_looked_up_are_the_two_longest_of_three_letters_or_more():
             words = sorted((word for word in text.upper().split() if len(word) >= 3), key=len, reverse=True)
             cursor.execute("SELECT kz_search_word_like(%s, 1), kz_search_word_like(%s, 2)", [text, text])
             assert cursor.fetchone() == (like(words[0]), like(words[1] if len(words) > 1 else words[0]))
+        cursor.execute("SELECT kz_search_word_like(%s, 1), kz_search_word_like(%s, 2)", ["ab c", ""])
+        assert cursor.fetchone() == ("%%", "%%")  # no word of three letters: every word
+
+
+@pytest.mark.postgresql
+def test_the_word_pattern_function_keeps_its_plan_for_the_session():
+    """A SQL function that cannot be inlined is planned again at each of the fourteen call
+    sites of every search page (~35–120 µs each); PL/pgSQL plans it once per session
+    (cases 0016)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lanname FROM pg_proc JOIN pg_language ON pg_language.oid = prolang WHERE proname = %s",
+            ["kz_search_word_like"],
+        )
+        assert cursor.fetchall() == [("plpgsql",)]
 
 
 def test_the_compiled_searches_find_what_the_model_finds(corpus, client, anonymous):
