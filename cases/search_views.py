@@ -2,11 +2,12 @@
 assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``.
 
 Never cached (a cached answer would tell that someone searched that name recently), so
-built on every request: six queries whatever matches (persons, cases, the cases' first
-participants, organizations, assemblies, articles), each loading only what its rows
-print, as plain tuples. On PostgreSQL none of them is built by the ORM per request: the
-five text searches are compiled once per process (``kazmonitor.search.search_rows``)
-and the first participants once per connection (``PreparedQuery``); the rows are
+built on every request: persons, cases, the cases' first participants, organizations,
+assemblies and articles, each loading only what its rows print, as plain tuples. On
+PostgreSQL none of them is built by the ORM per request, and they are two statements
+whatever matches: the five text searches are compiled once per process and run as one
+statement (``kazmonitor.search.search_groups``), and the first participants are compiled
+once per connection (``PreparedQuery``). Elsewhere they are six queries. The rows are
 written in Python (``cases.templatetags.search_results``; docs/performance.md, "The
 public search built from scratch")."""
 
@@ -25,7 +26,7 @@ from kazmonitor import prepared
 from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery
 from kazmonitor.models import Translatable
 from kazmonitor.public_views import PUBLIC
-from kazmonitor.search import is_short, name_key, search_rows
+from kazmonitor.search import is_short, name_key, search_groups
 from people.models import Organization, Person, public_name_order, whole_name
 
 from .models import Assembly, Case, LegalArticle, Participant
@@ -173,37 +174,35 @@ class SearchView(TemplateView):
         return context
 
     def search(self, text: str) -> dict:
+        """The five groups' rows, on PostgreSQL from one statement (``search_groups``)."""
+        searches = {
+            "persons": ("search persons", persons_query),
+            "cases": ("search cases", cases_query),
+            "organizations": ("search organizations", organizations_query),
+            "assemblies": ("search assemblies", assemblies_query),
+        }
+        # "274.4": the number is a part of the text, not a form the compiled query knows
+        articles = list(articles_query(text)) if "." in text else None
+        if articles is None:
+            searches["articles"] = ("search articles", articles_query)
+        rows = search_groups(searches, text)
         return {
-            "persons": self.persons(text),
-            "cases": self.cases(text),
-            "organizations": self.organizations(text),
-            "assemblies": self.assemblies(text),
-            "articles": self.articles(text),
+            "persons": self.persons(rows["persons"]),
+            "cases": self.cases(rows["cases"]),
+            "organizations": [OrganizationRow(*_columns(row, ORGANIZATION_ROW)) for row in rows["organizations"]],
+            "assemblies": [AssemblyRow(*_columns(row, ASSEMBLY_ROW)) for row in rows["assemblies"]],
+            "articles": [
+                ArticleRow(*_columns(row, ARTICLE_ROW)) for row in (rows["articles"] if articles is None else articles)
+            ],
         }
 
-    def persons(self, text: str) -> list[PersonRow]:
-        """Best match first (``Person.objects.search``), each with ``roles_text``."""
-
-        def build(text):
-            found = Person.objects.visible_to(PUBLIC).search(text).annotate(role_names=role_names())
-            return found.values(*PERSON_ROW)[:LIMIT]
-
+    def persons(self, rows: list[dict]) -> list[PersonRow]:
         return [
             PersonRow(row["id"], RowPerson(*_columns(row, PERSON_ROW[1:-1])), roles_text(row["role_names"]))
-            for row in search_rows("search persons", build, text)
+            for row in rows
         ]
 
-    def cases(self, text: str) -> list[CaseRow]:
-        """Newest first, as the case list. A row names the first ``PEOPLE_SHOWN``
-        published participants ("…" when there are more) and no articles: a mass trial's
-        hundred defendants and their charges are the case page's, and were most of the
-        cost of a search (docs/performance.md)."""
-
-        def build(text):
-            found = Case.objects.visible_to(PUBLIC).filter(search_cases(text)).order_by("-opened_on", "title", "pk")
-            return found.values(*CASE_ROW, *LOCATION_ROW)[:LIMIT]
-
-        rows = search_rows("search cases", build, text)
+    def cases(self, rows: list[dict]) -> list[CaseRow]:
         people = self.first_participants([row["id"] for row in rows])
         cases = []
         for row in rows:
@@ -226,45 +225,46 @@ class SearchView(TemplateView):
             found[case_id].append((role, RowPerson(*person)))
         return found
 
-    def organizations(self, text: str) -> list[OrganizationRow]:
-        """By name, local name or abbreviation in any script (``name_key`` is the three
-        keys joined by " | "); one or two letters only as a whole one of them."""
 
-        def build(text):
-            key = name_key(text)
-            if not key:
-                return Organization.objects.none().values(*ORGANIZATION_ROW)
-            whole = whole_name(key) | Q(name_key__contains=f"| {key} |")
-            found = whole if is_short(key) else Q(name_key__contains=key)
-            return Organization.objects.visible_to(PUBLIC).filter(found).values(*ORGANIZATION_ROW)[:LIMIT]
+def persons_query(text: str) -> QuerySet:
+    """Best match first (``Person.objects.search``), each with its role names."""
+    found = Person.objects.visible_to(PUBLIC).search(text).annotate(role_names=role_names())
+    return found.values(*PERSON_ROW)[:LIMIT]
 
-        return [
-            OrganizationRow(*_columns(row, ORGANIZATION_ROW))
-            for row in search_rows("search organizations", build, text)
-        ]
 
-    def assemblies(self, text: str) -> list[AssemblyRow]:
-        """By title in any language or topic; not for one or two letters."""
+def cases_query(text: str) -> QuerySet:
+    """Newest first, as the case list. A row names the first ``PEOPLE_SHOWN`` published
+    participants ("…" when there are more; ``first_participants``) and no articles: a mass
+    trial's hundred defendants and their charges are the case page's, and were most of
+    the cost of a search (docs/performance.md)."""
+    found = Case.objects.visible_to(PUBLIC).filter(search_cases(text)).order_by("-opened_on", "title", "pk")
+    return found.values(*CASE_ROW, *LOCATION_ROW)[:LIMIT]
 
-        def build(text):
-            if is_short(text):
-                return Assembly.objects.none().values(*ASSEMBLY_ROW)
-            found = Assembly.objects.visible_to(PUBLIC).filter(assembly_text_matches(text))
-            return found.values(*ASSEMBLY_ROW)[:LIMIT]
 
-        return [AssemblyRow(*_columns(row, ASSEMBLY_ROW)) for row in search_rows("search assemblies", build, text)]
+def organizations_query(text: str) -> QuerySet:
+    """By name, local name or abbreviation in any script (``name_key`` is the three keys
+    joined by " | "); one or two letters only as a whole one of them."""
+    key = name_key(text)
+    if not key:
+        return Organization.objects.none().values(*ORGANIZATION_ROW)
+    whole = whole_name(key) | Q(name_key__contains=f"| {key} |")
+    found = whole if is_short(key) else Q(name_key__contains=key)
+    return Organization.objects.visible_to(PUBLIC).filter(found).values(*ORGANIZATION_ROW)[:LIMIT]
 
-    def articles(self, text: str) -> list[ArticleRow]:
-        """By number ("274.4" finds article 274) or title in any language; one or two
-        letters by number only."""
 
-        def build(text):
-            found = Q(number=text.split(".")[0].strip())
-            if not is_short(text):
-                for field in TITLES:
-                    found |= Q(**{f"{field}__icontains": text})
-            return LegalArticle.objects.filter(found).values(*ARTICLE_ROW)[:LIMIT]
+def assemblies_query(text: str) -> QuerySet:
+    """By title in any language or topic; not for one or two letters."""
+    if is_short(text):
+        return Assembly.objects.none().values(*ASSEMBLY_ROW)
+    found = Assembly.objects.visible_to(PUBLIC).filter(assembly_text_matches(text))
+    return found.values(*ASSEMBLY_ROW)[:LIMIT]
 
-        # "274.4": the number is a part of the text, not a form the compiled query knows
-        rows = list(build(text)) if "." in text else search_rows("search articles", build, text)
-        return [ArticleRow(*_columns(row, ARTICLE_ROW)) for row in rows]
+
+def articles_query(text: str) -> QuerySet:
+    """By number ("274.4" finds article 274) or title in any language; one or two letters
+    by number only."""
+    found = Q(number=text.split(".")[0].strip())
+    if not is_short(text):
+        for field in TITLES:
+            found |= Q(**{f"{field}__icontains": text})
+    return LegalArticle.objects.filter(found).values(*ARTICLE_ROW)[:LIMIT]

@@ -38,6 +38,11 @@ def kept_keys() -> list[str]:
     return [str(key) for key in cache._cache]  # locmem internals
 
 
+def searched(captured) -> bool:
+    """Whether the request searched (read persons) rather than answered from the cache."""
+    return any('"people_person"' in query["sql"] for query in captured)
+
+
 def test_off_by_default_every_search_is_built(settings, client, anonymous, django_assert_max_num_queries):
     settings.SEARCH_CACHE_SECONDS = 0
     ParticipantFactory(person=PersonFactory(name="Жанболат Мамай"), case=CaseFactory(title="Trial"))
@@ -49,7 +54,7 @@ def test_off_by_default_every_search_is_built(settings, client, anonymous, djang
         assert get(path).status_code == 200
         with django_assert_max_num_queries(30) as captured:
             assert get(path).status_code == 200
-        assert len(captured) > 1, path
+        assert searched(captured), path
     assert not [key for key in kept_keys() if "search" in key]
 
 
@@ -107,10 +112,10 @@ def test_api_searches_are_kept_per_key(anonymous, django_assert_num_queries, dja
     assert len(first.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
     with django_assert_max_num_queries(30) as captured:  # another key at the same level: built for it
         assert len(second.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
-    assert len(captured) > 2
+    assert searched(captured)
     with django_assert_max_num_queries(30) as captured:  # an anonymous reader too
         anonymous.get("/api/v1/persons/?q=Mamai")
-    assert len(captured) > 2
+    assert searched(captured)
     with django_assert_max_num_queries(2) as captured:  # the same key again: kept (key check and rate limit only)
         assert len(first.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
 
@@ -122,7 +127,7 @@ def test_staff_searches_are_never_kept(admin_user, django_assert_max_num_queries
     staff.get("/search/?q=Almaty")
     with django_assert_max_num_queries(40) as captured:
         staff.get("/search/?q=Almaty")
-    assert len(captured) > 3
+    assert searched(captured)
     assert not [key for key in kept_keys() if "search" in key]
 
 
@@ -135,7 +140,7 @@ def test_api_searches_from_a_staff_session_are_never_kept(admin_user, django_ass
     assert len(staff.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
     with django_assert_max_num_queries(30) as captured:
         assert len(staff.get("/api/v1/persons/?q=Mamai").json()["results"]) == 1
-    assert len(captured) > 2
+    assert searched(captured)
     assert not [key for key in kept_keys() if "search" in key]
     with django_assert_max_num_queries(30) as captured:  # nor answered from an anonymous reader's entry
         Client().get("/api/v1/persons/?q=Mamai")

@@ -249,11 +249,14 @@ def test_nothing_found_says_so_in_each_group(client, records):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_page_takes_six_queries_and_its_rows_none(client, records, django_assert_num_queries, language):
+def test_the_page_takes_a_fixed_number_of_queries_and_its_rows_none(
+    client, records, django_assert_num_queries, language
+):
     client.get(f"{_prefix(language)}/search/", {"q": "Zhulduz"})  # compiled once per process
 
-    # persons, cases, their first participants, organizations, assemblies, articles
-    with django_assert_num_queries(6):
+    # persons, cases, their first participants, organizations, assemblies, articles; on
+    # PostgreSQL the five searches are one statement (kazmonitor.search.search_groups)
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 6):
         response = client.get(f"{_prefix(language)}/search/", {"q": "Zhulduz"})
 
     results = response.context["results"]
