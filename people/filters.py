@@ -78,6 +78,13 @@ class LocationFilter(django_filters.CharFilter):
         return qs.filter(location_q(self.field_name, value)) if value else qs
 
 
+def search_persons(queryset, text: str):
+    """The persons of ``queryset`` that the API's ``q=text`` finds. The list keeps the
+    API's own order (keyset pagination): the search's rank would only be built and
+    dropped. The ids' SQL is compiled once (kazmonitor.search)."""
+    return queryset.filter(among_search("pk", "api person ids", Person.objects.matching_ids, text))
+
+
 class PersonFilter(ApiFilterSet):
     q = TextFilter(method="filter_q", label="Name in any script (Latin, Cyrillic, Kazakh), or an alias.")
     role = django_filters.ModelChoiceFilter(
@@ -115,9 +122,7 @@ class PersonFilter(ApiFilterSet):
         return found
 
     def filter_q(self, queryset, name, value):
-        # The list is in the API's own order (keyset pagination): the search's rank would
-        # only be built and dropped. The ids' SQL is compiled once (kazmonitor.search).
-        return queryset.filter(among_search("pk", "api person ids", Person.objects.matching_ids, value))
+        return search_persons(queryset, value)
 
     def filter_organization(self, queryset, name, value):
         memberships = Membership.objects.visible_to(self.level).filter(

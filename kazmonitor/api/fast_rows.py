@@ -254,34 +254,17 @@ class PreparedQuery:
     def _compile(self, connection):
         first, second = self.markers
         queryset = self.build(first)
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ValueError("A prepared query cannot prefetch.")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         other_sql, other_params = self.build(second).query.get_compiler(connection=connection).as_sql()
         slots = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
         if other_sql != sql or not slots:
             raise ValueError("The marker is not a parameter of the query.")
-        fetch_mode = queryset._fetch_mode
-        if fetch_mode.track_peers:
-            raise ValueError("A prepared query does not track peers.")
-        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        if compiler.has_composite_fields(fields):
-            raise ValueError("A prepared query does not read composite fields.")
-        converters = compiler.get_converters(fields)
-        klass_info, select, instances = compiler.klass_info, compiler.select, None
-        if klass_info is not None:  # model instances (not values)
-            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-            init_list = [f[0].target.attname for f in select[start:end]]
-            populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
-            _speed_up(populators, fetch_mode)
-            annotations = list((compiler.annotation_col_map or {}).items())
-            instances = (start, end, init_list, populators, annotations, _from_db(klass_info["model"], fetch_mode))
-        return compiler, sql, list(params), slots, converters, instances
+        return sql, list(params), slots, RowReader(queryset, compiler, connection)
 
     def rows(self, connection, value) -> list:
         """The rows (with Django's converters applied) for ``value``."""
-        compiler, sql, params, slots, converters, _instances = self.compiled(connection)
+        sql, params, slots, reader = self.compiled(connection)
         if self.prepare is not None:
             value = self.prepare(value, connection)
         params = list(params)
@@ -289,14 +272,49 @@ class PreparedQuery:
             params[slot] = value
         with self.cursor(connection) as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return list(compiler.apply_converters(rows, converters)) if converters else rows
+            return reader.converted(cursor.fetchall())
 
     def run(self, connection, value) -> list:
         """The model instances for ``value``."""
-        start, end, init_list, populators, annotations, make = self.compiled(connection)[-1]
-        db, result = connection.alias, []
-        for row in self.rows(connection, value):
+        return self.compiled(connection)[-1].instances(self.rows(connection, value), connection.alias)
+
+
+class RowReader:
+    """What iterating a compiled queryset makes of its rows, without the queryset: Django's
+    converters, then (for a model query) the instances with their ``select_related``
+    objects and annotations, as ``FastModelIterable`` makes them. Made once from the
+    queryset's compiler (``PreparedQuery`` keeps one per connection); no prefetches."""
+
+    def __init__(self, queryset, compiler, connection):
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("A prepared query cannot prefetch.")
+        fetch_mode = queryset._fetch_mode
+        if fetch_mode.track_peers:
+            raise ValueError("A prepared query does not track peers.")
+        if not compiler.select:
+            compiler.setup_query()
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("A prepared query does not read composite fields.")
+        self.compiler, self.converters = compiler, compiler.get_converters(fields)
+        klass_info, select, self.layout = compiler.klass_info, compiler.select, None
+        if klass_info is not None:  # model instances (not values)
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            init_list = [f[0].target.attname for f in select[start:end]]
+            populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
+            _speed_up(populators, fetch_mode)
+            annotations = list((compiler.annotation_col_map or {}).items())
+            self.layout = (start, end, init_list, populators, annotations, _from_db(klass_info["model"], fetch_mode))
+
+    def converted(self, rows) -> list:
+        """``rows`` as fetched, with Django's converters applied."""
+        return list(self.compiler.apply_converters(rows, self.converters)) if self.converters else rows
+
+    def instances(self, rows, db: str) -> list:
+        """The model instances of converted ``rows``."""
+        start, end, init_list, populators, annotations, make = self.layout
+        result = []
+        for row in rows:
             obj = make(db, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)

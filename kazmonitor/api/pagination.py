@@ -280,18 +280,36 @@ class KeysetPagination(BasePagination):
     # --- paging -------------------------------------------------------------------
     def paginate_queryset(self, queryset, request, view=None):
         keys = getattr(request, "api_ordering", None) or [("pk", False)]
+        size, position, reverse = self.read_request(request, queryset, keys)
+        rows = fetch_all(self.positioned(queryset, keys, position, reverse)[: size + 1])
+        return self.page(rows, size, position, reverse)
+
+    def read_request(self, request, queryset, keys) -> tuple[int, list | None, bool]:
+        """The page size and the cursor's position and direction (a 400 when invalid); the
+        request and ``keys`` are kept for the links."""
         self.request, self.keys = request, keys
         size = self.get_page_size(request)
         position, reverse = self.decode_cursor(request, queryset, keys)
+        return size, position, reverse
+
+    @staticmethod
+    def positioned(queryset, keys, position, reverse: bool):
+        """``queryset`` (in the order of ``keys``) going back if ``reverse``, from after
+        ``position`` if there is one: a page's query but its ``LIMIT``."""
         if reverse:
             queryset = order_by_keys(queryset, keys, reverse=True)
         if position is not None:
             queryset = queryset.filter(_after(keys, position, reverse), _start(queryset, keys, position, reverse))
-        rows = fetch_all(queryset[: size + 1])
+        return queryset
+
+    def page(self, rows: list, size: int, position, reverse: bool) -> list:
+        """The page of ``rows`` (at most ``size + 1``, in the order of the ``positioned``
+        query), its cursors set."""
         has_more = len(rows) > size
         rows = rows[:size]
         if reverse:
             rows.reverse()
+        keys = self.keys
         self.next_cursor = self.previous_cursor = None
         if rows:
             if has_more or reverse:
