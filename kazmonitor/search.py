@@ -241,8 +241,11 @@ def _read_back(query) -> list[tuple[str, Callable | None]] | None:
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
     columns = []
     for name, (expression, _sql, _alias) in zip(names, compiler.select, strict=False):
-        kind = expression.output_field.get_internal_type()
-        if kind not in _AS_IS and kind not in _FROM_TEXT:
+        field = expression.output_field
+        kind = field.get_internal_type()
+        if kind == "ArrayField" and field.base_field.get_internal_type() == "JSONField":
+            kind = "JSONField"  # JSON objects in either case, read back by the caller
+        if kind not in _AS_IS and kind != "JSONField" and kind not in _FROM_TEXT:
             return None
         columns.append((name, _FROM_TEXT.get(kind)))
     return columns if len(columns) == len(names) else None

@@ -60,8 +60,8 @@ def test_the_search_page_takes_the_same_queries_however_many_records_match(clien
     client.get("/search/", {"q": "Mamai"})  # compiled once per process, not per request
 
     # persons (roles in a column), cases, their first participants, organizations,
-    # assemblies, articles; on PostgreSQL all but the first participants in one statement
-    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 6):
+    # assemblies, articles; on PostgreSQL one statement, the first participants in the case rows
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 6):
         response = client.get("/search/", {"q": "Mamai"})
 
     results = response.context["results"]
@@ -213,6 +213,32 @@ def test_the_searches_run_together_answer_as_each_built_alone(text):
 
     assert together == {name: list(build(text)) for name, (_shape, build) in searches.items()}
     assert sum(map(len, together.values())) > 0, text
+
+
+@pytest.mark.postgresql
+def test_the_first_participants_read_in_the_case_rows_are_those_of_the_window_query():
+    """On PostgreSQL a case row carries its first participants (``first_people``); the
+    window query elsewhere must name the same persons, roles and order, a protected person
+    only by pseudonym, no unpublished participation or person, "…" after the sixth."""
+    case = CaseFactory(title="Mass trial of Mamai supporters")
+    for n, role in enumerate([Participant.Role.DEFENDANT] * 7 + [Participant.Role.WITNESS, Participant.Role.LAWYER]):
+        ParticipantFactory(case=case, role=role, person=PersonFactory(name=f"Мамай {n}", name_latin=f"Mamai {9 - n}"))
+    hidden = PersonFactory(name="Скрытый", name_latin="Hidden", identity_protected=True, pseudonym="Aigerim A.")
+    ParticipantFactory(case=case, role=Participant.Role.DEFENDANT, person=hidden)
+    ParticipantFactory(case=case, role=Participant.Role.DEFENDANT, visibility=Visibility.INTERNAL)
+    ParticipantFactory(case=case, person=PersonFactory(name="Черновик", visibility=Visibility.INTERNAL))
+    small = CaseFactory(title="Mamai questioned")
+    ParticipantFactory(case=small, person=hidden, role=Participant.Role.WITNESS)
+
+    rows = SearchView().search("Mamai")["cases"]
+    window = SearchView().first_participants([row.pk for row in rows])
+
+    assert {row.pk for row in rows} == {case.pk, small.pk}
+    for row in rows:
+        named = window[row.pk]
+        assert (row.people, row.more_people) == (named[:5], len(named) > 5)
+    assert [person.public_name for _role, person in window[small.pk]] == ["Aigerim A."]
+    assert next(row for row in rows if row.pk == case.pk).more_people
 
 
 def test_an_article_number_with_its_part_finds_the_article_beside_the_other_groups(client):
