@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kazmonitor import prepared
 from kazmonitor.models import Visibility
 from tests.factories import CaseFactory, OrganizationFactory, ParticipantFactory, PersonFactory
 
@@ -68,10 +69,19 @@ def test_the_search_statements_are_prepared_and_planned_once(records, client, se
 
 def test_the_same_queries_are_counted(records, client, settings):
     counts = {}
-    for prepared in (False, True):
-        settings.SEARCH_PREPARED_PLANS = prepared
+    for planned_once in (False, True):
+        settings.SEARCH_PREPARED_PLANS = planned_once
         with CaptureQueriesContext(connection) as captured:
             client.get("/search/", {"q": "Zhanbolat Mamai"})
-        counts[prepared] = [query["sql"].split(" FROM ", 1)[-1][:40] for query in captured]
+        counts[planned_once] = [query["sql"].split(" FROM ", 1)[-1][:40] for query in captured]
     assert counts[True] == counts[False]
     assert len(counts[True]) == 1
+
+
+def test_django_placeholders_become_postgresql_ones_and_a_literal_percent_stays():
+    sql = "SELECT %s, '50%%', x LIKE %s, %s::text[] FROM t WHERE y = '%%s'"
+
+    assert prepared.native(sql) == "SELECT $1, '50%', x LIKE $2, $3::text[] FROM t WHERE y = '%s'"
+    with prepared.cursor(connection) as cursor:
+        cursor.execute("SELECT %s || '%%' || %s, '%%s'", ["50", "!"])
+        assert cursor.fetchone() == ("50%!", "%s")
