@@ -194,6 +194,26 @@ def test_a_search_page_is_one_prepared_statement_planned_once(no_response_cache,
 
 
 @postgresql
+def test_without_prepared_plans_the_page_is_the_same_one_statement(
+    no_response_cache, monkeypatch, settings, people, django_assert_num_queries
+):
+    """``SEARCH_PREPARED_PLANS=0`` (PgBouncer in transaction mode): the same statement,
+    planned on every run."""
+    client = client_for(make_key(Visibility.PARTNERS)[1])
+    urls = ["/api/v1/persons/?q=Zhanatuly&page_size=2", "/api/v1/persons/?q=Жанатұлы&page_size=500"]
+    prepared = {url: _pages(client, url) for url in urls}
+    settings.SEARCH_PREPARED_PLANS = False
+    connection.connection.prepare_threshold = None
+
+    with django_assert_num_queries(1):
+        client_for().get(urls[0])
+    fast, plain = _both_ways(monkeypatch, {url: (client, url) for url in urls})
+
+    assert fast == plain == prepared
+    assert len(fast[urls[0]]) > 10
+
+
+@postgresql
 def test_a_protected_persons_aliases_are_never_read(no_response_cache, monkeypatch, people):
     monkeypatch.setattr(people_api, "_roles_and_aliases", lambda persons, db: None)
     keys = [("api_name", False), ("pk", False)]
