@@ -11,6 +11,7 @@ from cases.admin_filters import HeldFilter
 from cases.admin_rendering import FastRenderingAdminMixin, FastRenderingInlineMixin
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from kazmonitor.management.commands.prune_search_words import prune_when_deleted
 from kazmonitor.search import name_key
 
 from . import admin_keys  # noqa: F401  (registers the API-key admin)
@@ -110,6 +111,15 @@ class PersonAdmin(FastRenderingAdminMixin, CrossScriptSearchMixin, SpreadsheetIm
                 ((reverse("admin:people_person_change", args=[p.pk]), str(p)) for p in duplicates),
             )
             messages.warning(request, format_html("Possible duplicate of: {}. Check before going on.", links))
+
+    # Once deleted, the person's name words that no other name holds leave the search lexicon.
+    def delete_model(self, request, obj):
+        prune_when_deleted(Person.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        prune_when_deleted(queryset)
+        super().delete_queryset(request, queryset)
 
 
 def possible_duplicates(person: Person, limit: int = 5) -> list[Person]:
