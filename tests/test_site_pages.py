@@ -371,3 +371,15 @@ def test_pages_take_the_same_number_of_queries_for_one_or_many_rows(client, djan
         many = build(5)
         with django_assert_num_queries(queries):
             assert client.get(many).status_code == HTTPStatus.OK
+
+
+def test_the_language_links_name_each_language_mark_the_current_one_and_escape_the_query(client):
+    content = client.get("/ru/cases/", {"q": '<b>"x"&'}).content.decode()
+
+    query = "?q=%3Cb%3E%22x%22%26"
+    for code, name in (("en", "English"), ("ru", "Русский"), ("kk", "Қазақ")):
+        href = f"/{code}/cases/{query}" if code != "en" else f"/cases/{query}"
+        assert f'<link rel="alternate" hreflang="{code}" href="{href}">' in content
+        current = ' aria-current="true"' if code == "ru" else ""
+        assert f'<li><a href="{href}" hreflang="{code}" lang="{code}"{current}>{name}</a></li>' in content
+    assert "<b>" not in content.split("<main", 1)[0]

@@ -7,8 +7,10 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
+from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.translation import get_language, override
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_info, override
 
 from kazmonitor.api.tombstones import api_id
 from kazmonitor.dates import format_partial_date
@@ -141,6 +143,34 @@ def url_in_language(context, language):
     if language not in known:
         known[language] = _in_language(request, language)
     return known[language]
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context) -> SafeString:
+    """``<link rel="alternate" hreflang=…>`` for this page in every interface language;
+    written here, not by a template loop (a lookup, a tag and an escape per value on
+    every page)."""
+    links = "".join(
+        f'\n<link rel="alternate" hreflang="{escape(code)}" href="{escape(url_in_language(context, code))}">'
+        for code, _name in settings.LANGUAGES
+    )
+    return mark_safe(links)  # noqa: S308 — every value escaped
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context) -> SafeString:
+    """The header's list of this page in every interface language, the current one
+    marked (``aria-current``), each named in its own language."""
+    current = get_language()
+    items = []
+    for code, _name in settings.LANGUAGES:
+        name = escape(get_language_info(code)["name_local"])
+        marked = ' aria-current="true"' if code == current else ""
+        href = escape(url_in_language(context, code))
+        items.append(
+            f'\n        <li><a href="{href}" hreflang="{escape(code)}" lang="{escape(code)}"{marked}>{name}</a></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 — every value escaped
 
 
 def _in_language(request, language: str) -> str:
