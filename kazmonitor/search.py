@@ -178,7 +178,7 @@ def search_rows(shape: str, build: Callable[[str], QuerySet], text: str) -> list
     """The rows of ``build(text)``, a ``values()`` query, as dicts; on PostgreSQL from
     SQL compiled once per ``shape`` (``compiled``)."""
     found = compiled(shape, build, text)
-    if found is None:
+    if found is None or _COMPILED[shape][4]:  # a column only the ORM's converters read (JSON)
         return list(build(text))
     names = _COMPILED[shape][2]
     with prepared.cursor(connection) as cursor:  # planned once per connection
@@ -231,24 +231,31 @@ def _json_columns(shape: str) -> list[tuple[str, Callable | None]] | None:
     """Each column of the compiled ``shape`` with the function that reads it back from
     JSON (None: as it is), or None when a column has a type JSON would change otherwise."""
     if shape not in _JSON_COLUMNS:
-        _JSON_COLUMNS[shape] = _read_back(_COMPILED[shape][3])
+        _JSON_COLUMNS[shape] = _read_back(_COMPILED[shape][3], _COMPILED[shape][2])
     return _JSON_COLUMNS[shape]
 
 
-def _read_back(query) -> list[tuple[str, Callable | None]] | None:
+def _read_back(query, names: list[str]) -> list[tuple[str, Callable | None]] | None:
+    """``names`` are the columns in the order of the query's ``SELECT`` (``_names``). A
+    field that makes something of the database's value (``from_db_value``: only the ORM's
+    converters apply it) is not read from JSON, unless it is JSON itself."""
     compiler = query.get_compiler(connection=connection)
     compiler.setup_query()
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    if len(compiler.select) != len(names):
+        return None
     columns = []
-    for name, (expression, _sql, _alias) in zip(names, compiler.select, strict=False):
+    for name, (expression, _sql, _alias) in zip(names, compiler.select, strict=True):
         field = expression.output_field
         kind = field.get_internal_type()
-        if kind == "ArrayField" and field.base_field.get_internal_type() == "JSONField":
-            kind = "JSONField"  # JSON objects in either case, read back by the caller
+        base = field.base_field if kind == "ArrayField" else field
+        if base.get_internal_type() == "JSONField" and base.decoder is None:
+            kind = "JSONField"  # JSON in either case (an array's objects: read back by the caller)
+        elif hasattr(field, "from_db_value"):
+            return None
         if kind not in _AS_IS and kind != "JSONField" and kind not in _FROM_TEXT:
             return None
         columns.append((name, _FROM_TEXT.get(kind)))
-    return columns if len(columns) == len(names) else None
+    return columns
 
 
 def _from_json(shape: str, array) -> list[dict]:
@@ -311,11 +318,12 @@ def _values(text: str) -> dict[str, str]:
 
 
 def _compile(build: Callable[[str], QuerySet]):
-    """(SQL, one function per parameter, column names, the query), or None if the stand-in cannot
-    be told apart from the rest of the parameters or the probe is not reproduced."""
+    """(SQL, one function per parameter, column names, the query, whether a column needs
+    Django's converters), or None if the stand-in cannot be told apart from the rest of the
+    parameters or the probe is not reproduced."""
     query = build(_STAND_IN).query
     sql, params = query.sql_with_params()
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    names = _names(query)
     forms = {value: name for name, value in _values(_STAND_IN).items()}
     if len(forms) != 3:
         return None
@@ -325,7 +333,19 @@ def _compile(build: Callable[[str], QuerySet]):
     probe = _values(_PROBE)
     if probe_sql != sql or [slot(probe) for slot in slots] != list(probe_params):
         return None
-    return sql, slots, names, query
+    compiler = query.get_compiler(connection=connection)
+    compiler.setup_query()
+    converted = bool(compiler.get_converters([column[0] for column in compiler.select]))
+    return sql, slots, names, query, converted
+
+
+def _names(query) -> list[str]:
+    """The names of a ``values()`` query's columns in the order of its ``SELECT``, as
+    Django's ``ValuesIterable`` reads them: in the order ``values()`` names them (an
+    annotation may come before a field), else extra columns, fields, annotations."""
+    if query.selected:
+        return list(query.selected)
+    return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
 def _slot(param, pattern: re.Pattern, forms: dict[str, str]) -> Callable[[dict], object]:
