@@ -4,10 +4,11 @@ assemblies and legal articles, all ``visible_to(Visibility.PUBLIC)``.
 Never cached (a cached answer would tell that someone searched that name recently), so
 built on every request: persons, cases, the cases' first participants, organizations,
 assemblies and articles, each loading only what its rows print, as plain tuples. On
-PostgreSQL none of them is built by the ORM per request, and they are two statements
-whatever matches: the five text searches are compiled once per process and run as one
-statement (``kazmonitor.search.search_groups``), and the first participants are compiled
-once per connection (``PreparedQuery``). Elsewhere they are six queries. The rows are
+PostgreSQL none of them is built by the ORM per request, and they are one statement
+whatever matches: the five text searches are compiled once per process and run together
+(``kazmonitor.search.search_groups``), each case row carrying its first participants
+(``first_people``); a text with a "." reads the articles in a second one. Elsewhere they
+are six queries. The rows are
 written in Python (``cases.templatetags.search_results``; docs/performance.md, "The
 public search built from scratch")."""
 
