@@ -11,7 +11,7 @@ from cases.admin_filters import HeldFilter
 from cases.admin_rendering import FastRenderingAdminMixin, FastRenderingInlineMixin
 from kazmonitor.admin import DocumentedAdmin, DocumentedTabularInline
 from kazmonitor.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
-from kazmonitor.management.commands.prune_search_words import prune_when_deleted
+from kazmonitor.lexicons import prune_when_deleted
 from kazmonitor.search import name_key
 
 from . import admin_keys  # noqa: F401  (registers the API-key admin)

@@ -92,16 +92,16 @@ def superuser_client(client, superuser):
 
 def pytest_collection_modifyitems(config, items):
     """Tests of a PostgreSQL-only path (``@pytest.mark.postgresql``) are left out of a
-    SQLite run rather than skipped: there is nothing for them to check there. CI runs
-    the suite on both databases, so they always run once."""
+    SQLite run rather than skipped: there is nothing for them to check there; tests of
+    what other databases do instead (``@pytest.mark.sqlite``) likewise out of a
+    PostgreSQL run. CI runs the suite on both databases, so they always run once."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    left_out = [item for item in items if item.get_closest_marker("postgresql")]
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    left_out = [item for item in items if item.get_closest_marker(other)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 @receiver(setting_changed)

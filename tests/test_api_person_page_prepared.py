@@ -18,7 +18,6 @@ from tests.factories import LocationFactory, PersonAliasFactory, PersonFactory
 from tests.test_api_person_search import _pages
 
 pytestmark = pytest.mark.django_db
-postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast page is PostgreSQL's")
 
 TEXTS = [
     *("Zhanatuly", "zhanatuli", "ZHANATULY", "  Zhanatuly  ", "Жанатұлы", "Sabyr Zhanatuly", "Zhanatuly Sabyr"),
@@ -171,7 +170,7 @@ def _page_statements() -> dict[str, tuple[int, int]]:
         return {statement: (generic, custom) for statement, generic, custom in cursor.fetchall()}
 
 
-@postgresql
+@pytest.mark.postgresql  # the fast page is PostgreSQL's
 def test_a_search_page_is_one_prepared_statement_planned_once(no_response_cache, people):
     # As a new connection: the session set up again (an earlier test's setting was rolled back).
     connection.connection.prepare_threshold = None
@@ -193,7 +192,7 @@ def test_a_search_page_is_one_prepared_statement_planned_once(no_response_cache,
     assert all(custom == 0 for _generic, custom in after.values())  # planned once, generically
 
 
-@postgresql
+@pytest.mark.postgresql  # the fast page is PostgreSQL's
 def test_without_prepared_plans_the_page_is_the_same_one_statement(
     no_response_cache, monkeypatch, settings, people, django_assert_num_queries
 ):
@@ -213,7 +212,7 @@ def test_without_prepared_plans_the_page_is_the_same_one_statement(
     assert len(fast[urls[0]]) > 10
 
 
-@postgresql
+@pytest.mark.postgresql  # the fast page is PostgreSQL's
 def test_a_protected_persons_aliases_are_never_read(no_response_cache, monkeypatch, people):
     monkeypatch.setattr(people_api, "_roles_and_aliases", lambda persons, db: None)
     keys = [("api_name", False), ("pk", False)]

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cases.models import Case
-from kazmonitor.management.commands import prune_search_words
+from kazmonitor import lexicons
 from kazmonitor.models import Visibility
 from kazmonitor.search import name_key
 from kazmonitor.services import record_restore
@@ -31,8 +31,8 @@ def _lexicons_hold_only_current_words():
     """Transactional tests (here and elsewhere) leave words in the lexicons, which are no
     models' tables and so are not flushed: start from the words of the rows there are."""
     if connection.vendor == "postgresql":
-        for table in prune_search_words.HOLDERS:
-            prune_search_words.prune(table)
+        for table in lexicons.HOLDERS:
+            lexicons.prune(table)
 
 
 def prune(*options: str) -> str:
@@ -144,7 +144,7 @@ def test_every_word_check_is_written_as_its_word_index():
         )
         return cursor.fetchone()[0]
 
-    holders = [holder for holders in prune_search_words.HOLDERS.values() for holder in holders]
+    holders = [holder for holders in lexicons.HOLDERS.values() for holder in holders]
     assert len(holders) == 4
     with connection.cursor() as cursor:  # the probes go with the test's transaction
         for number, (table, index, expression) in enumerate(holders):
@@ -162,9 +162,8 @@ def test_missing_lexicon_tables_are_an_error():
         prune()
 
 
+@pytest.mark.sqlite
 def test_on_sqlite_the_command_says_there_is_nothing_to_prune():
-    if connection.vendor == "postgresql":
-        pytest.skip("the lexicons exist on PostgreSQL")
     assert prune() == "The search word lexicons exist only on PostgreSQL: nothing to prune.\n"
     assert prune("--dry-run") == prune()
 
@@ -235,7 +234,7 @@ def test_a_word_saved_while_the_command_checks_it_is_never_lost():
     kept = PersonFactory(name="Other Person", name_latin="")
     with psycopg.connect(**connection.get_connection_params()) as editor:
         editor.execute("UPDATE people_person SET name_key = 'aldabergenov | ' WHERE id = %s", [kept.pk])
-        pruning = in_thread(prune_search_words.prune, "people_nameword")
+        pruning = in_thread(lexicons.prune, "people_nameword")
         assert waits_for_lexicon_lock("people_nameword")  # the command waits for the editor
         editor.commit()
         pruning.join()
@@ -272,7 +271,7 @@ def test_the_command_gives_up_on_a_lexicon_writers_hold_and_says_so(monkeypatch)
     import psycopg
 
     PersonFactory(name="Zhetpisbaev Ulan", name_latin="").delete()
-    monkeypatch.setattr(prune_search_words, "ATTEMPTS", 2)
+    monkeypatch.setattr(lexicons, "ATTEMPTS", 2)
     with psycopg.connect(**connection.get_connection_params()) as importing:
         importing.execute("LOCK TABLE people_nameword IN ROW EXCLUSIVE MODE")  # as a trigger's insert does
         started = time.monotonic()
