@@ -25,7 +25,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 
 from cases.models.case import CASE_TEXT_FIELDS
@@ -198,7 +198,11 @@ def prune_when_deleted(persons: QuerySet) -> None:
 
 
 def _prune_quietly(words: list[str]) -> None:
+    """After the deletion is committed: whatever goes wrong here must not turn the
+    editor's completed delete into an error page; the words are then left to the command."""
     try:
         prune("people_nameword", words=words, attempts=1)
     except LexiconBusy:  # writers held the lexicon for a second: the next run of the command prunes them
         logger.warning("people_nameword was busy: a deleted person's words are left to prune_search_words")
+    except DatabaseError:
+        logger.exception("Pruning a deleted person's words failed: they are left to prune_search_words")

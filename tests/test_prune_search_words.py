@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from cases.models import Case
@@ -195,6 +195,24 @@ def test_the_admin_prunes_a_deleted_persons_words_at_once(client, editor, django
         )
     assert response.status_code == 302 and not Person.objects.filter(pk__in=chosen).exists()
     assert names("KEMELBEKOV") == names("ASET") == []
+
+
+@postgresql
+def test_a_failed_prune_after_the_delete_leaves_the_delete_done_and_no_error_page(
+    client, editor, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    erased = PersonFactory(name="Жаңабергенов Ерлан", name_latin="")
+    client.force_login(editor)
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(lexicons, "prune", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:people_person_delete", args=[erased.pk]), {"post": "yes"})
+
+    assert response.status_code == 302 and not Person.objects.filter(pk=erased.pk).exists()
+    assert "left to prune_search_words" in caplog.text
 
 
 def waits_for_lexicon_lock(table: str) -> bool:

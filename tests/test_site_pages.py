@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import translation
 
 from kazmonitor.models import Visibility
@@ -366,6 +367,8 @@ def test_pages_take_the_same_number_of_queries_for_one_or_many_rows(client, djan
         one = build(1)
         if not one.startswith("/search/"):  # pages kept for readers without a session
             queries += 1  # first read the database's content counter for their cache key
+        elif connection.vendor == "postgresql":  # its searches are one statement there
+            queries = 1
         with django_assert_num_queries(queries):
             assert client.get(one).status_code == HTTPStatus.OK
         many = build(5)
