@@ -18,6 +18,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable
+from functools import lru_cache
 
 from anyascii import anyascii
 from django.db import connection
@@ -82,6 +83,14 @@ def has_word(text: str) -> bool:
     return any(len(word) >= INSIDE for word in search_text(text).split())
 
 
+# A ``WordsMatch``'s lookup: the lexicon's words containing the text's ``rank``-th longest
+# word. The lexicon is a table name of the code's; the searched text is only a parameter.
+_LOOKUP = "ARRAY(SELECT word FROM {lexicon} WHERE word LIKE (SELECT kz_search_word_like({text}, {rank})))"
+_LOOKUP_PATTERN = re.escape(_LOOKUP).replace(r"\{lexicon\}", r"\w+").replace(r"\{text\}", "%s")
+# A lookup, else a parameter's placeholder, else an escaped "%" (Django's SQL).
+_TOKENS = re.compile("(?P<lookup>{})|%s|%%".format(_LOOKUP_PATTERN.replace(r"\{rank\}", r"\d+")))
+
+
 class WordsMatch(Func):
     """``text`` may lie inside ``fields`` (PostgreSQL, with the word indexes of cases 0015
     and people 0008): their words include one that contains the longest word of ``text``
@@ -111,9 +120,8 @@ class WordsMatch(Func):
         text_sql, text_params = compiler.compile(text)
         sql, params = [], []
         for rank in (1, 2):
-            like = f"(SELECT kz_search_word_like({text_sql}, {rank}))"
-            # the lexicon is a table name of the code's; the searched text is only a parameter
-            sql.append(f"{words} && ARRAY(SELECT word FROM {self.lexicon} WHERE word LIKE {like})")  # noqa: S608
+            lookup = _LOOKUP.format(lexicon=self.lexicon, text=text_sql, rank=rank)
+            sql.append(f"{words} && {lookup}")
             params += [*words_params, *text_params]
         return f"(({sql[0]} AND {sql[1]}) OR {words} @> ARRAY['']::text[])", [*params, *words_params]
 
@@ -209,8 +217,9 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
             # compiled SQL of the code's own queries; the searched text is only ever a parameter
             parts.append(f"(SELECT json_agg(q) FROM ({sql}) AS q)")  # noqa: S608
             params += values
+        sql, params = _shared_lookups(f"SELECT {', '.join(parts)}", params)  # noqa: S608
         with prepared.cursor(connection) as cursor:
-            cursor.execute(f"SELECT {', '.join(parts)}", params)  # noqa: S608
+            cursor.execute(sql, params)
             arrays = cursor.fetchone()
         for name, array in zip(together, arrays, strict=True):
             rows[name] = _from_json(searches[name][0], array)
@@ -218,6 +227,37 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
         if name not in rows:
             rows[name] = search_rows(shape, build, text)
     return {name: rows[name] for name in searches}
+
+
+def _shared_lookups(sql: str, params: list) -> tuple[str, list]:
+    """``sql`` with each distinct ``WordsMatch`` lookup (lexicon, rank, text) run once, in a
+    ``MATERIALIZED`` CTE, and read from it wherever it occurred. PostgreSQL runs equal
+    subqueries once each: the search page asked the name lexicon the same two questions
+    six times in its person search and six more in its case search's persons, ~0.35 ms
+    of a 1.7 ms statement (docs/performance.md, "Searches in one statement")."""
+    shared, pieces, kept, position = {}, [], [], 0
+    for (start, end, lookup), value in zip(_placeholders(sql), params, strict=True):
+        if lookup is None:
+            kept.append(value)
+            continue
+        name = shared.setdefault((lookup, value), f"w{len(shared)}")  # a name of the code's
+        pieces += [sql[position:start], f"(SELECT {name} FROM kz_lookups)"]  # noqa: S608
+        position = end
+    if not shared:
+        return sql, params
+    pieces.append(sql[position:])
+    columns = ", ".join(f"{lookup} AS {name}" for (lookup, _text), name in shared.items())
+    first = [text for _lookup, text in shared]
+    return f"WITH kz_lookups AS MATERIALIZED (SELECT {columns}) {''.join(pieces)}", [*first, *kept]
+
+
+@lru_cache(maxsize=64)
+def _placeholders(sql: str) -> tuple[tuple[int, int, str | None], ...]:
+    """Each parameter's place in ``sql``: (start, end, the ``WordsMatch`` lookup around
+    it, else None). Read once per text (the code's compiled SQL, a few texts)."""
+    return tuple(
+        (token.start(), token.end(), token.group("lookup")) for token in _TOKENS.finditer(sql) if token.group() != "%%"
+    )
 
 
 # Columns JSON gives back as text, by Django's field type, and how each is read back.

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, Participant
 from cases.public_filters import public_cases, search_cases
@@ -240,6 +241,38 @@ def test_the_first_participants_read_in_the_case_rows_are_those_of_the_window_qu
         assert (row.people, row.more_people) == (named[:5], len(named) > 5)
     assert [person.public_name for _role, person in window[small.pk]] == ["Aigerim A."]
     assert next(row for row in rows if row.pk == case.pk).more_people
+
+
+def test_a_lookup_asked_more_than_once_is_run_once_and_read_wherever_it_was():
+    lookup = "ARRAY(SELECT word FROM people_nameword WHERE word LIKE (SELECT kz_search_word_like(%s, {})))"
+    sql = f"SELECT a && {lookup.format(1)}, '50%%', %s, b && {lookup.format(1)}, c && {lookup.format(2)}"
+
+    same, params = search._shared_lookups(sql, ["KEY", "x", "KEY", "KEY"])
+    other, other_params = search._shared_lookups(sql, ["KEY", "x", "TEXT", "KEY"])
+
+    assert same == (
+        f"WITH kz_lookups AS MATERIALIZED (SELECT {lookup.format(1)} AS w0, {lookup.format(2)} AS w1) "  # noqa: S608
+        "SELECT a && (SELECT w0 FROM kz_lookups), '50%%', %s, b && (SELECT w0 FROM kz_lookups), "
+        "c && (SELECT w1 FROM kz_lookups)"
+    )
+    assert params == ["KEY", "KEY", "x"]
+    assert other.count("kz_search_word_like") == 3 and other_params == ["KEY", "TEXT", "KEY", "x"]
+    assert search._shared_lookups("SELECT %s, '%%'", [1]) == ("SELECT %s, '%%'", [1])
+
+
+@pytest.mark.postgresql
+def test_the_search_page_asks_each_lexicon_each_question_once(client, django_assert_num_queries):
+    _matches(3)
+    client.get("/search/", {"q": "Mamai"})
+
+    with CaptureQueriesContext(connection) as captured:
+        found = client.get("/search/", {"q": "Mamai"}).context["results"]
+
+    (statement,) = [query["sql"] for query in captured]
+    # the two longest words (here the one word twice), once in the names' lexicon and
+    # once in the case texts', where the person and case searches asked fourteen times
+    assert statement.count("kz_search_word_like") == 4
+    assert len(found["persons"]) == len(found["cases"]) == 3
 
 
 def test_an_article_number_with_its_part_finds_the_article_beside_the_other_groups(client):
