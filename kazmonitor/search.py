@@ -217,7 +217,7 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
             # compiled SQL of the code's own queries; the searched text is only ever a parameter
             parts.append(f"(SELECT json_agg(q) FROM ({sql}) AS q)")  # noqa: S608
             params += values
-        sql, params = _shared_lookups(f"SELECT {', '.join(parts)}", params)  # noqa: S608
+        sql, params = shared_lookups(f"SELECT {', '.join(parts)}", params)  # noqa: S608
         with prepared.cursor(connection) as cursor:
             cursor.execute(sql, params)
             arrays = cursor.fetchone()
@@ -229,7 +229,7 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
     return {name: rows[name] for name in searches}
 
 
-def _shared_lookups(sql: str, params: list) -> tuple[str, list]:
+def shared_lookups(sql: str, params: list) -> tuple[str, list]:
     """``sql`` with each distinct ``WordsMatch`` lookup (lexicon, rank, text) run once, in a
     ``MATERIALIZED`` CTE, and read from it wherever it occurred. PostgreSQL runs equal
     subqueries once each: the search page asked the name lexicon the same two questions

@@ -176,8 +176,10 @@ def search_page(level, text: str, keys, size: int, position, reverse: bool) -> l
     if position is not None:
         marks = {_NAME_MARK: position[0], _PK_MARK: position[1]}
         params = [marks.get(param, param) if isinstance(param, str | int) else param for param in params]
-    with prepared.cursor(connection) as cursor:  # planned once per connection
-        cursor.execute(f"{sql} LIMIT %s", [*params, size + 1])
+    # each word lookup once (three name columns ask the same two), planned once per connection
+    sql, params = search.shared_lookups(f"{sql} LIMIT %s", [*params, size + 1])
+    with prepared.cursor(connection) as cursor:
+        cursor.execute(sql, params)
         persons = reader.instances(reader.converted(cursor.fetchall()), connection.alias)
     _roles_and_aliases(persons, connection.alias)
     return persons

@@ -247,8 +247,8 @@ def test_a_lookup_asked_more_than_once_is_run_once_and_read_wherever_it_was():
     lookup = "ARRAY(SELECT word FROM people_nameword WHERE word LIKE (SELECT kz_search_word_like(%s, {})))"
     sql = f"SELECT a && {lookup.format(1)}, '50%%', %s, b && {lookup.format(1)}, c && {lookup.format(2)}"
 
-    same, params = search._shared_lookups(sql, ["KEY", "x", "KEY", "KEY"])
-    other, other_params = search._shared_lookups(sql, ["KEY", "x", "TEXT", "KEY"])
+    same, params = search.shared_lookups(sql, ["KEY", "x", "KEY", "KEY"])
+    other, other_params = search.shared_lookups(sql, ["KEY", "x", "TEXT", "KEY"])
 
     assert same == (
         f"WITH kz_lookups AS MATERIALIZED (SELECT {lookup.format(1)} AS w0, {lookup.format(2)} AS w1) "  # noqa: S608
@@ -257,7 +257,7 @@ def test_a_lookup_asked_more_than_once_is_run_once_and_read_wherever_it_was():
     )
     assert params == ["KEY", "KEY", "x"]
     assert other.count("kz_search_word_like") == 3 and other_params == ["KEY", "TEXT", "KEY", "x"]
-    assert search._shared_lookups("SELECT %s, '%%'", [1]) == ("SELECT %s, '%%'", [1])
+    assert search.shared_lookups("SELECT %s, '%%'", [1]) == ("SELECT %s, '%%'", [1])
 
 
 @pytest.mark.postgresql
