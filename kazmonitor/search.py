@@ -19,6 +19,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 from anyascii import anyascii
 from django.db import connection
@@ -179,16 +180,28 @@ def among(field: str, ids: QuerySet) -> Q:
 # "_" shows whether Django used the text as written or LIKE-escaped; the probe, full of
 # characters LIKE escapes, checks that the mapping reproduces Django's parameters.
 _STAND_IN, _PROBE = "zq_xz", "Jwort%y\\v_q x"
-_COMPILED: dict = {}
+
+
+class Compiled(NamedTuple):
+    """A search compiled once (``_compile``)."""
+
+    sql: str
+    slots: list  # one function per parameter: its value for a text's forms
+    names: list[str]  # the columns, in the order of the SELECT
+    converted: bool  # a column only Django's converters read: rows go through the ORM
+    json_columns: list | None  # how each column is read back from JSON; None: not from JSON
+
+
+_COMPILED: dict[str, Compiled | None] = {}
 
 
 def search_rows(shape: str, build: Callable[[str], QuerySet], text: str) -> list[dict]:
     """The rows of ``build(text)``, a ``values()`` query, as dicts; on PostgreSQL from
     SQL compiled once per ``shape`` (``compiled``)."""
     found = compiled(shape, build, text)
-    if found is None or _COMPILED[shape][4]:  # a column only the ORM's converters read (JSON)
+    if found is None or _COMPILED[shape].converted:
         return list(build(text))
-    names = _COMPILED[shape][2]
+    names = _COMPILED[shape].names
     with prepared.cursor(connection) as cursor:  # planned once per connection
         cursor.execute(*found)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -206,9 +219,11 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
     five searches"). Each subquery keeps its own ``ORDER BY`` and ``LIMIT``, and
     ``json_agg`` of a subquery's rows takes them in its order. JSON carries numbers, text,
     booleans and nulls as they are; dates and uuids come back as text and are read back
-    (``_json_columns``). A search that is not compiled (``compiled``) runs on its own."""
+    (``Compiled.json_columns``). A search that is not compiled (``compiled``) runs on its own."""
     found = {name: compiled(shape, build, text) for name, (shape, build) in searches.items()}
-    together = [name for name, sql in found.items() if sql is not None and _json_columns(searches[name][0]) is not None]
+    together = [
+        name for name, sql in found.items() if sql is not None and _COMPILED[searches[name][0]].json_columns is not None
+    ]
     rows = {}
     if len(together) > 1:
         parts, params = [], []
@@ -264,23 +279,14 @@ def _placeholders(sql: str) -> tuple[tuple[int, int, str | None], ...]:
 _FROM_TEXT = {"UUIDField": uuid.UUID, "DateField": datetime.date.fromisoformat}
 _AS_IS = {"AutoField", "BigAutoField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"}
 _AS_IS |= {"SmallIntegerField", "BigIntegerField", "CharField", "TextField", "SlugField", "BooleanField"}
-_JSON_COLUMNS: dict = {}
 
 
-def _json_columns(shape: str) -> list[tuple[str, Callable | None]] | None:
-    """Each column of the compiled ``shape`` with the function that reads it back from
-    JSON (None: as it is), or None when a column has a type JSON would change otherwise."""
-    if shape not in _JSON_COLUMNS:
-        _JSON_COLUMNS[shape] = _read_back(_COMPILED[shape][3], _COMPILED[shape][2])
-    return _JSON_COLUMNS[shape]
-
-
-def _read_back(query, names: list[str]) -> list[tuple[str, Callable | None]] | None:
-    """``names`` are the columns in the order of the query's ``SELECT`` (``_names``). A
-    field that makes something of the database's value (``from_db_value``: only the ORM's
-    converters apply it) is not read from JSON, unless it is JSON itself."""
-    compiler = query.get_compiler(connection=connection)
-    compiler.setup_query()
+def _read_back(compiler, names: list[str]) -> list[tuple[str, Callable | None]] | None:
+    """Each column with the function that reads it back from JSON (None: as it is), or
+    None when a column has a type JSON would change otherwise. ``names`` are the columns
+    in the order of the ``SELECT`` (``_names``). A field that makes something of the
+    database's value (``from_db_value``: only the ORM's converters apply it) is not read
+    from JSON, unless it is JSON itself."""
     if len(compiler.select) != len(names):
         return None
     columns = []
@@ -301,7 +307,7 @@ def _read_back(query, names: list[str]) -> list[tuple[str, Callable | None]] | N
 def _from_json(shape: str, array) -> list[dict]:
     if isinstance(array, str):  # a connection that leaves json as text
         array = json.loads(array)
-    columns = _json_columns(shape)
+    columns = _COMPILED[shape].json_columns
     return [{name: _read(read, row[name]) for name, read in columns} for row in array or ()]
 
 
@@ -348,8 +354,8 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
         _COMPILED[shape] = _compile(build)
     if _COMPILED[shape] is None:
         return None
-    sql, slots = _COMPILED[shape][:2]
-    return sql, [slot(values) for slot in slots]
+    found = _COMPILED[shape]
+    return found.sql, [slot(values) for slot in found.slots]
 
 
 def _values(text: str) -> dict[str, str]:
@@ -357,10 +363,9 @@ def _values(text: str) -> dict[str, str]:
     return {"text": text, "like": connection.ops.prep_for_like_query(text), "key": name_key(text)}
 
 
-def _compile(build: Callable[[str], QuerySet]):
-    """(SQL, one function per parameter, column names, the query, whether a column needs
-    Django's converters), or None if the stand-in cannot be told apart from the rest of the
-    parameters or the probe is not reproduced."""
+def _compile(build: Callable[[str], QuerySet]) -> Compiled | None:
+    """``build`` compiled, or None if the stand-in cannot be told apart from the rest of
+    the parameters or the probe is not reproduced."""
     query = build(_STAND_IN).query
     sql, params = query.sql_with_params()
     names = _names(query)
@@ -376,7 +381,7 @@ def _compile(build: Callable[[str], QuerySet]):
     compiler = query.get_compiler(connection=connection)
     compiler.setup_query()
     converted = bool(compiler.get_converters([column[0] for column in compiler.select]))
-    return sql, slots, names, query, converted
+    return Compiled(sql, slots, names, converted, _read_back(compiler, names))
 
 
 def _names(query) -> list[str]:

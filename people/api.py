@@ -14,7 +14,7 @@ from django.db.models.functions import JSONArray
 from rest_framework.exceptions import ValidationError
 
 from kazmonitor import prepared, search
-from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery, RowReader, _from_db
+from kazmonitor.api.fast_rows import AnyOfValues, PreparedQuery, RowReader, model_maker
 from kazmonitor.api.pagination import (
     CURSOR_PARAM,
     PAGE_SIZE_PARAM,
@@ -219,7 +219,7 @@ def _page_reader(connection, build, text: str, sql: str) -> RowReader | None:
 def _roles_and_aliases(persons, db: str) -> None:
     """The roles as ``prefetch_related("roles")`` leaves them (``fast_rows``: a plain list),
     each role made once; no aliases for protected persons (``load_alias_names``)."""
-    make, known = _from_db(Role, None), {}
+    make, known = model_maker(Role, None), {}
     attnames = ["id", "name", "slug"]
     for person in persons:
         roles = []

@@ -41,7 +41,7 @@ def _plain(model_cls) -> bool:
     return all(type(model_cls.__dict__.get(f.attname)) in _PLAIN_ATTRIBUTES for f in model_cls._meta.concrete_fields)
 
 
-def _from_db(model_cls, fetch_mode):
+def model_maker(model_cls, fetch_mode):
     """``model_cls.from_db`` for this fetch mode, fast when the model is plain."""
     if not _plain(model_cls):
         return _get_from_db(model_cls, fetch_mode)  # Django's own (an override may predate fetch modes)
@@ -61,7 +61,7 @@ def _from_db(model_cls, fetch_mode):
 
 
 class FastModelIterable(ModelIterable):
-    """``ModelIterable`` with instances made by ``_from_db``; no known related objects
+    """``ModelIterable`` with instances made by ``model_maker``; no known related objects
     or peer tracking (the export querysets use neither: then Django's own is used)."""
 
     def __iter__(self):
@@ -78,7 +78,7 @@ class FastModelIterable(ModelIterable):
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
         init_list = [f[0].target.attname for f in select[start:end]]
-        from_db = _from_db(model_cls, fetch_mode)
+        from_db = model_maker(model_cls, fetch_mode)
         populators = get_related_populators(klass_info, select, db, fetch_mode)
         _speed_up(populators, fetch_mode)
         annotations = list((annotation_col_map or {}).items())
@@ -93,7 +93,7 @@ class FastModelIterable(ModelIterable):
 
 def _speed_up(populators, fetch_mode):
     for populator in populators:
-        populator.from_db = _from_db(populator.model_cls, fetch_mode)
+        populator.from_db = model_maker(populator.model_cls, fetch_mode)
         _speed_up(populator.related_populators, fetch_mode)
 
 
@@ -177,7 +177,7 @@ def _m2m_prefetcher(model, lookup):
     columns = [source_attname, *(f"{target_name}__{f.name}" for f in target_fields)]
     attnames = [f.attname for f in target_fields]
     pk_index = 1 + target_fields.index(target._meta.pk)
-    make = _from_db(target, None)
+    make = model_maker(target, None)
     known: dict = {}  # each target is built once, however many rows it is linked to
 
     def prefetch(instances):
@@ -304,7 +304,7 @@ class RowReader:
             populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
             _speed_up(populators, fetch_mode)
             annotations = list((compiler.annotation_col_map or {}).items())
-            self.layout = (start, end, init_list, populators, annotations, _from_db(klass_info["model"], fetch_mode))
+            self.layout = (start, end, init_list, populators, annotations, model_maker(klass_info["model"], fetch_mode))
 
     def converted(self, rows) -> list:
         """``rows`` as fetched, with Django's converters applied."""
