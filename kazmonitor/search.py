@@ -315,6 +315,12 @@ def _read(read: Callable | None, value):
     return value if read is None or value is None else read(value)
 
 
+def among_sql(field: str, sql: str, params: list) -> Q:
+    """``among`` for ids selected by ``sql`` (PostgreSQL): the code's own SQL, compiled
+    from its queries; the searched text only ever one of ``params``."""
+    return Q(_AnyOfArray(F(field), RawSQL(sql, params)))  # noqa: S611
+
+
 def among_search(field: str, shape: str, build: Callable[[str], QuerySet | None], text: str) -> Q:
     """``among(field, build(text))`` (no match when ``build`` gives None), on PostgreSQL
     with the ids' SQL compiled once per ``shape`` (``compiled``)."""
@@ -325,7 +331,7 @@ def among_search(field: str, shape: str, build: Callable[[str], QuerySet | None]
 
     found = compiled(shape, ids, text)
     if found is not None:  # Django's own SQL; the searched text is only ever a parameter
-        return Q(_AnyOfArray(F(field), RawSQL(*found)))  # noqa: S611
+        return among_sql(field, *found)
     ids = build(text)
     return among(field, ids) if ids is not None else Q(**{f"{field}__in": []})
 

@@ -41,6 +41,27 @@ def _by_words(field: str, key: str) -> Q:
     return Q(WordsMatch((field,), key, lexicon="people_nameword"), Contains(F(field), key))
 
 
+def _name_matches(text: str, reveal_protected: bool) -> tuple[Q, Q, Q, dict] | None:
+    """What ``PersonQuerySet.matching`` looks for in the name, the aliases' names and the
+    pseudonym (Q objects of each table), and the condition on the person for the first
+    two; None when ``text`` has no name key."""
+    key = name_key(text)
+    if not key:
+        return None
+    named = {} if reveal_protected else {"identity_protected": False}
+    # A key of one or two letters occurs in most names: public searches match it
+    # to whole names only (kazmonitor.search.is_short), by the B-tree and trigram
+    # indexes; staff (the admin's search and autocomplete) still find it inside.
+    if is_short(key) and not reveal_protected:
+        return whole_name(key), Q(name_key=key), Q(pseudonym_key=key), named
+    if connection.vendor == "postgresql" and has_word(key):
+        # By the words of the keys (people 0008): a few short posting lists instead of
+        # one trigram list per trigram of the key.
+        real = _by_words("name_key", key)
+        return real, real, _by_words("pseudonym_key", key), named
+    return Q(name_key__contains=key), Q(name_key__contains=key), Q(pseudonym_key__contains=key), named
+
+
 class PersonQuerySet(VisibilityQuerySet):
     def search(self, text: str, *, reveal_protected: bool = False) -> "PersonQuerySet":
         """Persons whose name, transliteration or any alias matches ``text`` in any script,
@@ -70,24 +91,11 @@ class PersonQuerySet(VisibilityQuerySet):
     def matching_ids(self, text: str, *, reveal_protected: bool = False) -> "models.QuerySet | None":
         """The ids of the persons ``matching`` finds (None when ``text`` has no name key),
         for ``among()`` or ``kazmonitor.search.among_search``."""
-        key = name_key(text)
-        if not key:
+        found = _name_matches(text, reveal_protected)
+        if found is None:
             return None
-        named = {} if reveal_protected else {"identity_protected": False}
+        real, alias, pseudonym, named = found
         persons = self.model.objects.order_by()
-        # A key of one or two letters occurs in most names: public searches match it
-        # to whole names only (kazmonitor.search.is_short), by the B-tree and trigram
-        # indexes; staff (the admin's search and autocomplete) still find it inside.
-        if is_short(key) and not reveal_protected:
-            real, alias, pseudonym = whole_name(key), Q(name_key=key), Q(pseudonym_key=key)
-        elif connection.vendor == "postgresql" and has_word(key):
-            # By the words of the keys (people 0008): a few short posting lists instead of
-            # one trigram list per trigram of the key.
-            real = alias = _by_words("name_key", key)
-            pseudonym = _by_words("pseudonym_key", key)
-        else:
-            real = alias = Q(name_key__contains=key)
-            pseudonym = Q(pseudonym_key__contains=key)
         # One indexed lookup per name column (trigram GIN indexes on PostgreSQL), united:
         # an OR across the alias join would make the database scan both tables.
         return (
@@ -100,6 +108,24 @@ class PersonQuerySet(VisibilityQuerySet):
                 persons.filter(pseudonym, identity_protected=True).values("pk"),
             )
         )
+
+    def matching_branches(self, text: str) -> "list[PersonQuerySet] | None":
+        """The persons of this queryset that the public's ``matching`` finds, as one
+        queryset per name column (the name, the aliases' names, the pseudonym) whose union
+        they are; None when ``text`` has no name key. For a query that reads the rows of
+        each branch itself: the API's search page sorts them by the public name and then
+        reads whole rows for its page only (``people.api.search_page``)."""
+        found = _name_matches(text, reveal_protected=False)
+        if found is None:
+            return None
+        real, alias, pseudonym, named = found
+        aliases = PersonAlias.objects.order_by().filter(alias).values("person_id")
+        persons = self.order_by()
+        return [
+            persons.filter(real, **named),
+            persons.filter(pk__in=aliases, **named),
+            persons.filter(pseudonym, identity_protected=True),
+        ]
 
     def _search_rank(self, key: str, named: dict) -> models.Case:
         """0: a name equals ``key``; 1: a name starts with it; 2: a word in a name starts
