@@ -33,7 +33,12 @@ from django.conf import settings
 from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import RawCursor
 
-_NEVER_BY_ITSELF = 2**31 - 1  # psycopg prepares a statement after this many runs
+# psycopg prepares a statement by itself after ``prepare_threshold`` runs (never with None,
+# which also refuses explicit preparing). Either of these numbers means "never by itself" and
+# tells whether the session's ``plan_cache_mode`` is known to be set: set in autocommit it
+# stays; set inside a transaction a rollback undoes it, so it is set again next time.
+_NEVER_BY_ITSELF = 2**31 - 1  # and the session is set up
+_NEVER_UNSURE = 2**31 - 2  # and the session was set up inside a transaction
 
 
 def cursor(connection):
@@ -48,7 +53,7 @@ def cursor(connection):
     if raw.prepare_threshold != _NEVER_BY_ITSELF:
         with raw.cursor() as session:
             session.execute("SET plan_cache_mode = force_generic_plan")
-        raw.prepare_threshold = _NEVER_BY_ITSELF
+        raw.prepare_threshold = _NEVER_BY_ITSELF if raw.autocommit else _NEVER_UNSURE
     preparing = PreparingCursor(raw)
     return connection.make_debug_cursor(preparing) if connection.queries_logged else connection.make_cursor(preparing)
 

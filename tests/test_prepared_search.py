@@ -5,7 +5,7 @@ and the statements really are prepared with a generic plan (planned once), not
 re-planned on every run."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kazmonitor import prepared
@@ -85,3 +85,25 @@ def test_django_placeholders_become_postgresql_ones_and_a_literal_percent_stays(
     with prepared.cursor(connection) as cursor:
         cursor.execute("SELECT %s || '%%' || %s, '%%s'", ["50", "!"])
         assert cursor.fetchone() == ("50%!", "%s")
+
+
+def test_a_rolled_back_transaction_does_not_leave_the_statements_planned_every_time(records, client, settings):
+    """``SET plan_cache_mode`` inside a transaction is undone by its rollback: the next
+    search sets it again instead of running the prepared statements with custom plans (a
+    plan per run: slower, never wrong). In production searches run in autocommit."""
+    settings.SEARCH_PREPARED_PLANS = True
+    connection.connection.prepare_threshold = None  # as a new connection
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert client.get("/search/", {"q": "Zhanbolat Mamai"}).status_code == 200
+        raise RuntimeError("rolled back")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"  # the rollback undid it
+
+    assert client.get("/search/", {"q": "Zhanbolat Mamai"}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements")
+        plans = cursor.fetchall()
+    assert plans and all(generic >= 1 and custom == 0 for generic, custom in plans), plans
