@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["people.auth.ApiKeyAuthentication"],
     "DEFAULT_THROTTLE_CLASSES": ["kazmonitor.api.throttles.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "kazmonitor.api.pagination.KeysetPagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "kazmonitor.api.csv.CSVRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["kazmonitor.api.renderers.FastJSONRenderer", "kazmonitor.api.csv.CSVRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -13,11 +13,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from rest_framework import serializers as drf_serializers
+from rest_framework.renderers import JSONRenderer
 
 from cases.models import Assembly, Case, Charge, Detention, Event, LegalArticle, Sentence
 from kazmonitor.api import compiled, csv, csv_copy, pagination
 from kazmonitor.api.fields import ApiSerializer
 from kazmonitor.api.ids import masked_uuid
+from kazmonitor.api.renderers import FastJSONRenderer
 from kazmonitor.models import Source
 from people.models import Organization, Person, Recognition
 from tests.api_support import anonymous_fixture, body, client_for, fresh_rate_limits_fixture, make_key  # noqa: F401
@@ -65,6 +67,7 @@ def drf_path(monkeypatch):
         monkeypatch.setattr(csv, "cells_function", _reference_cells)
         monkeypatch.setattr(pagination, "fetch_all", list)
         monkeypatch.setattr(csv_copy, "COPY_COLUMNS", {})  # PostgreSQL's COPY export too
+        monkeypatch.setattr(FastJSONRenderer, "render", JSONRenderer.render)  # DRF's json.dumps
 
     return switch_off
 
