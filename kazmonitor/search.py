@@ -220,7 +220,8 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
     ``json_agg`` of a subquery's rows takes them in its order. JSON carries numbers, text,
     booleans and nulls as they are; dates and uuids come back as text and are read back
     (``Compiled.json_columns``). A search that is not compiled (``compiled``) runs on its own."""
-    found = {name: compiled(shape, build, text) for name, (shape, build) in searches.items()}
+    values = _values(text) if connection.vendor == "postgresql" else None  # the text's forms, once
+    found = {name: compiled(shape, build, text, values) for name, (shape, build) in searches.items()}
     together = [
         name for name, sql in found.items() if sql is not None and _COMPILED[searches[name][0]].json_columns is not None
     ]
@@ -336,7 +337,9 @@ def among_search(field: str, shape: str, build: Callable[[str], QuerySet | None]
     return among(field, ids) if ids is not None else Q(**{f"{field}__in": []})
 
 
-def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[str, list] | None:
+def compiled(
+    shape: str, build: Callable[[str], QuerySet], text: str, values: dict[str, str] | None = None
+) -> tuple[str, list] | None:
     """The SQL and parameters of ``build(text)`` on PostgreSQL, compiled once per process
     and ``shape`` (whatever else the query depends on); None where it must be built.
 
@@ -348,10 +351,11 @@ def compiled(shape: str, build: Callable[[str], QuerySet], text: str) -> tuple[s
     where the query used that. The mapping is checked once against a second compilation;
     a query it does not reproduce, a text too short to be searched inside names or
     without a word of ``INSIDE`` letters (another query: ``has_word``) and other
-    databases are built every time (docs/performance.md)."""
+    databases are built every time (docs/performance.md). ``values`` are ``text``'s forms
+    (``_values``) when the caller has them already."""
     if connection.vendor != "postgresql":
         return None
-    values = _values(text)
+    values = values or _values(text)
     if is_short(values["key"]) or is_short(values["text"]):
         return None
     if not (has_word(values["key"]) and has_word(values["text"])):  # the query has another shape

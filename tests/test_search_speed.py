@@ -317,4 +317,8 @@ def test_the_case_list_and_the_api_person_search_answer_as_the_orm_for_any_text(
     assert {person["name"] for person in api} == set(expected.values_list("name_latin", flat=True))
     if connection.vendor == "postgresql":
         assert search._COMPILED["public case ids"] is not None
+        # the page of a plain search (people.api.search_page), and the ids of any other list
+        assert search._COMPILED[f"api person page {int(PUBLIC)} first"] is not None
+        ordered = anonymous.get("/api/v1/persons/", {"q": text, "ordering": "-updated_at"}).json()["results"]
+        assert {person["name"] for person in ordered} == {person["name"] for person in api}
         assert search._COMPILED["api person ids"] is not None
