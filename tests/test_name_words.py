@@ -21,6 +21,7 @@ from tests.test_search_words import lexicon as words_of_lexicon
 
 pytestmark = pytest.mark.django_db
 PUBLIC = Visibility.PUBLIC
+API_PAGE = f"api person page {int(PUBLIC)} first"  # the API person search's page (people.api.search_page)
 
 # (name as written, Latin name, aliases, options)
 PEOPLE = (
@@ -326,12 +327,12 @@ def test_the_search_page_and_the_api_find_the_same_persons_either_way(people, cl
         assert "Askar" not in api and "Асқар" not in api, text
     if connection.vendor == "postgresql":  # both searches ran SQL compiled once, by words
         assert "people_nameword" in search._COMPILED["search persons"][0]
-        assert "people_nameword" in search._COMPILED["api person ids"][0]
+        assert "people_nameword" in search._COMPILED[API_PAGE][0]
     switch_words_off(monkeypatch)
     assert page_and_api(client, anonymous) == first
     if connection.vendor == "postgresql":
         assert "people_nameword" not in search._COMPILED["search persons"][0]
-        assert "people_nameword" not in search._COMPILED["api person ids"][0]
+        assert "people_nameword" not in search._COMPILED[API_PAGE][0]
 
 
 @pytest.mark.postgresql
