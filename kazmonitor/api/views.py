@@ -2,12 +2,14 @@
 stable id or slug, streamed CSV lists, JSON errors."""
 
 import re
+from collections import OrderedDict
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 from rest_framework.views import APIView
 
 from kazmonitor.api import cache as response_cache
@@ -32,6 +34,12 @@ class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @property
     def level(self):
         return api_level(self.request)
+
+    def dispatch(self, request, *args, **kwargs):
+        """DRF's, without keeping the response on the view (``release``)."""
+        response = super().dispatch(request, *args, **kwargs)
+        self.response = None
+        return response
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class is not None:
@@ -80,6 +88,9 @@ class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            response.data = _detached(response.data)
+            response.add_post_render_callback(release)
         if isinstance(response, Response) and response.status_code >= 400:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
@@ -87,6 +98,36 @@ class ApiListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             response.render()
             response_cache.keep(self._cache_key, request, response)
         return response
+
+
+def release(response: Response) -> None:
+    """Once ``response`` is rendered, its renderer context is let go.
+
+    An answer's rows (model instances, the serialized data) hung in reference cycles,
+    which only the garbage collector frees: DRF puts the response in its own renderer
+    context next to the view and keeps it on the view (``dispatch``), and a serializer's
+    data keeps the serializer, which keeps its instances and its data and is bound to its
+    fields, which are bound to it (``_detached``). A page of 50 persons left ~650 such
+    objects per request for the collector; without the cycles they are freed as soon as
+    the answer is sent (docs/performance.md, "Garbage collection in the workers")."""
+    response.renderer_context = None
+
+
+def _detached(data):
+    """``data`` with a serializer's data (``ReturnList``, ``ReturnDict``: a paginated
+    answer's ``results`` too) as plain lists and dicts, and that serializer made to let go
+    of its instances and data (``release``)."""
+    if isinstance(data, ReturnList | ReturnDict):
+        serializer = data.serializer
+        data = list(data) if isinstance(data, ReturnList) else dict(data)
+        for held in (serializer, getattr(serializer, "child", None)):  # a list's child gets its instances too
+            if held is not None:
+                held.instance, held._args = None, ()  # DRF keeps the arguments it was made with
+                held.__dict__.pop("_data", None)
+        return data
+    if type(data) in (dict, OrderedDict) and isinstance(data.get("results"), ReturnList | ReturnDict):
+        return type(data)(data, results=_detached(data["results"]))
+    return data
 
 
 class ApiViewSet(mixins.RetrieveModelMixin, ApiListViewSet):
