@@ -20,6 +20,12 @@ class KazmonitorConfig(AppConfig):
 
         generation.connect()
 
+        from django.db.backends.signals import connection_created
+
+        from kazmonitor.search import read_json_fast
+
+        connection_created.connect(read_json_fast)
+
 
 def _install_triggers(sender, using="default", **kwargs):
     # After every migrate (and a test database's flush): a trigger on every table of records.
