@@ -162,20 +162,111 @@ class _AnyOfArray(Func):
     output_field = BooleanField()
 
 
-def among(field: str, ids: QuerySet) -> Q:
+def among(field: str, ids: QuerySet, *, shared: bool = False) -> Q:
     """``field IN (ids)`` for a subquery of ids (a search's union of indexed lookups).
 
     On PostgreSQL it is written ``field = ANY(ARRAY(ids))``: the ids are computed once
     and each row is fetched by index. With ``IN (subquery)`` the planner estimates the
     subquery's size and, from a few hundred ids up (a common first name), hash-joins
     the whole table instead: a sequential scan of 100,000 persons, 50–90 ms
-    (docs/performance.md)."""
+    (docs/performance.md). ``shared``: the ids' SQL is written the same wherever the
+    subquery stands, so that a statement holding it twice runs it once
+    (``shared_subqueries``)."""
     ids = ids.order_by()
     if ids.query.is_empty():  # nothing to look for ("%": no name key): ARRAY(NULL) is an error
         return Q(**{f"{field}__in": []})
     if connection.vendor != "postgresql":
         return Q(**{f"{field}__in": ids})
-    return Q(_AnyOfArray(F(field), Subquery(ids)))
+    return Q(_AnyOfArray(F(field), SharedSubquery(ids) if shared else Subquery(ids)))
+
+
+# Around a ``SharedSubquery``'s SQL: comments, so the SQL runs as it is where it is not shared.
+_SHARED_START, _SHARED_END = "/*kz shared*/ ", " /*kz end*/"
+_SHARED = re.compile(r"\(" + re.escape(_SHARED_START) + r"(.*?)" + re.escape(_SHARED_END) + r"\)", re.DOTALL)
+
+
+class SharedSubquery(Subquery):
+    """A subquery (uncorrelated) written as if it stood alone, between markers. Django
+    names a subquery's tables by how deep it stands (``U0``, ``V0`` …), so the same
+    search inside two queries was two texts; written alone it is one, and
+    ``shared_subqueries`` runs it once per statement."""
+
+    def __init__(self, queryset, **extra):
+        self.alone = queryset
+        super().__init__(queryset, **extra)
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        sql, params = self.alone.query.get_compiler(connection=connection).as_sql()
+        return f"({_SHARED_START}{sql}{_SHARED_END})", list(params)
+
+
+def shared_subqueries(sql: str, params: list) -> tuple[str, list]:
+    """``sql`` with each ``SharedSubquery`` that occurs more than once (the same SQL and
+    parameters) run once, in a ``MATERIALIZED`` CTE, and read from it wherever it
+    occurred. The search page matched the persons twice: for the person group and for
+    the cases that name them (docs/performance.md, "The person match run once"). Where
+    the subqueries stand is worked out once per SQL text, the rewritten text once per
+    pattern of equal ones; a request only compares parameters."""
+    spans = _shared_spans(sql)
+    if len(spans) < 2:
+        return sql, params
+    pattern = []  # for each subquery, the first one equal to it
+    for place, (_start, _end, same_sql, first, last) in enumerate(spans):
+        earlier = (
+            other
+            for other, (_s, _e, other_sql, other_first, other_last) in enumerate(spans[:place])
+            if other_sql == same_sql and params[other_first:other_last] == params[first:last]
+        )
+        pattern.append(next(earlier, place))
+    if pattern == list(range(len(spans))):
+        return sql, params
+    rewritten, order = _rewritten(sql, tuple(pattern))
+    return rewritten, [params[index] for index in order]
+
+
+@lru_cache(maxsize=64)
+def _shared_spans(sql: str) -> tuple[tuple[int, int, int, int, int], ...]:
+    """Each ``SharedSubquery`` in ``sql``: (start, end, which SQL it is (the first span
+    with its text), its first parameter, its last + 1)."""
+    places = [start for start, _end, _lookup in _placeholders(sql)]
+    spans, texts = [], {}
+    for found in _SHARED.finditer(sql):
+        first = sum(1 for place in places if place < found.start())
+        last = first + sum(1 for place in places if found.start() <= place < found.end())
+        spans.append((found.start(), found.end(), texts.setdefault(found.group(1), len(texts)), first, last))
+    return tuple(spans)
+
+
+@lru_cache(maxsize=64)
+def _rewritten(sql: str, pattern: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """``sql`` with the subqueries ``pattern`` says are equal (each the index of the first
+    equal one) in CTEs, and the indices of the parameters it takes, in order."""
+    spans = _shared_spans(sql)
+    parameters = len(_placeholders(sql))
+    shared = {same for place, same in enumerate(pattern) if same != place}
+    names = {same: f"kz_shared{number}" for number, same in enumerate(sorted(shared))}  # names of the code's
+    ctes, first_params, pieces, kept, position, taken = [], [], [], [], 0, 0
+    for place, (start, end, _sql, first, last) in enumerate(spans):
+        same = pattern[place]
+        if same not in shared:
+            continue
+        if same == place:
+            inner = _SHARED.fullmatch(sql, start, end).group(1)
+            ctes.append(f"{names[same]} AS MATERIALIZED ({inner})")
+            first_params += range(first, last)
+        pieces += [sql[position:start], f"(SELECT * FROM {names[same]})"]  # noqa: S608
+        kept += range(taken, first)
+        position, taken = end, last
+    pieces.append(sql[position:])
+    kept += range(taken, parameters)
+    return with_ctes(ctes, "".join(pieces)), (*first_params, *kept)
+
+
+def with_ctes(ctes: list[str], sql: str) -> str:
+    """``sql`` with ``ctes`` (``name AS (…)``) first in its ``WITH``."""
+    if sql.startswith("WITH "):
+        return f"WITH {', '.join(ctes)}, {sql.removeprefix('WITH ')}"
+    return f"WITH {', '.join(ctes)} {sql}"
 
 
 # Stand-ins for the searched text while a search query is compiled once (``search_rows``).
@@ -235,7 +326,7 @@ def search_groups(searches: dict[str, tuple[str, Callable[[str], QuerySet]]], te
             # compiled SQL of the code's own queries; the searched text is only ever a parameter
             parts.append(f"(SELECT json_agg(q) FROM ({sql}) AS q)")  # noqa: S608
             params += values
-        sql, params = shared_lookups(f"SELECT {', '.join(parts)}", params)  # noqa: S608
+        sql, params = shared_lookups(*shared_subqueries(f"SELECT {', '.join(parts)}", params))  # noqa: S608
         with prepared.cursor(connection) as cursor:
             cursor.execute(sql, params)
             arrays = cursor.fetchone()
@@ -266,7 +357,7 @@ def shared_lookups(sql: str, params: list) -> tuple[str, list]:
     pieces.append(sql[position:])
     columns = ", ".join(f"{lookup} AS {name}" for (lookup, _text), name in shared.items())
     first = [text for _lookup, text in shared]
-    return f"WITH kz_lookups AS MATERIALIZED (SELECT {columns}) {''.join(pieces)}", [*first, *kept]
+    return with_ctes([f"kz_lookups AS MATERIALIZED (SELECT {columns})"], "".join(pieces)), [*first, *kept]
 
 
 @lru_cache(maxsize=64)

@@ -86,7 +86,7 @@ class PersonQuerySet(VisibilityQuerySet):
         """The persons ``search`` finds, unranked: for use inside another query (the
         cases that name them), where an order would only cost."""
         ids = self.matching_ids(text, reveal_protected=reveal_protected)
-        return self.none() if ids is None else self.filter(among("pk", ids))
+        return self.none() if ids is None else self.filter(among("pk", ids, shared=True))
 
     def matching_ids(self, text: str, *, reveal_protected: bool = False) -> "models.QuerySet | None":
         """The ids of the persons ``matching`` finds (None when ``text`` has no name key),
