@@ -383,7 +383,9 @@ def main() -> None:
     parser.add_argument("--large", default="postgres://postgres@127.0.0.1:5432/kz_perf")
     parser.add_argument("--small", default="postgres://postgres@127.0.0.1:5432/kz_scale10", help="'' to skip")
     parser.add_argument("--threads", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--requests", type=int, default=40, help="requests per client per scenario (default 40)")
+    parser.add_argument(
+        "--requests", type=int, default=150, help="requests per client per scenario (default 150: 1,200 per scenario)"
+    )
     parser.add_argument("--seconds", type=float, default=20, help="time bound per scenario (default 20 s)")
     parser.add_argument("--export-requests", type=int, default=3, help="full CSV exports, one at a time")
     parser.add_argument(
