@@ -9,9 +9,10 @@ uuids itself, and gives dates, times, lazy translations and anything else to DRF
 encoder (``default``), so they read as before. Whatever orjson refuses (a dict key that
 is not a string, an integer beyond 64 bits) is written by DRF's renderer, as is an
 indented answer (``Accept: application/json; indent=2``) and any setting that changes
-DRF's output (``COMPACT_JSON``, ``UNICODE_JSON`` off). One difference remains: a float
-that is not a number (NaN, infinity) is written ``null`` where DRF's strict JSON would
-fail; the API has no such field."""
+DRF's output (``COMPACT_JSON``, ``UNICODE_JSON`` off). Two differences remain, both in
+floats, and the API has no float field: one that is not a number (NaN, infinity) is
+written ``null`` where DRF's strict JSON would fail, and a small one's exponent is
+written without a leading zero (``1e-7`` where ``json.dumps`` writes ``1e-07``)."""
 
 import orjson
 from rest_framework.renderers import JSONRenderer
