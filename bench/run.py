@@ -10,7 +10,8 @@ database, on a cache miss), the gunicorn workers' peak RSS during the scenario (
 reset before each scenario) and p50 / p95 as a multiple of the p50 of the minimal
 endpoint of the same stack measured in the same run (``/healthz`` for pages,
 ``/api/v1/status/`` for the API). Then how each p50 grows from the small database to the
-large one. Everything is measured twice: with the response and page caches on (as
+large one, searching the same texts at both scales (picked from the small database, whose
+names the large one holds too). Everything is measured twice: with the response and page caches on (as
 deployed: repeated requests are answered from the cache until the data changes; searches
 are never kept) and with them off (every answer built). A third pass measures the
 searches (and the minimal endpoints) with ``SEARCH_CACHE_SECONDS`` set, the opt-in that
@@ -67,8 +68,12 @@ from people.models import Person
 PUBLIC = Visibility.PUBLIC
 cases = Case.objects.visible_to(PUBLIC)
 persons = Person.objects.visible_to(PUBLIC).filter(identity_protected=False).order_by("pk")
-cyrillic = persons.filter(name__regex=r"^[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі ]+$")[1000].name
-latin = persons.exclude(name_latin="")[2000].name_latin
+if TEXTS:  # the texts searched at the other scale: the same requests on more data
+    cyrillic, latin, surname = TEXTS["cyrillic"], TEXTS["latin"], TEXTS["surname"]
+else:
+    cyrillic = persons.filter(name__regex=r"^[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі ]+$")[1000].name
+    latin = persons.exclude(name_latin="")[2000].name_latin
+    surname = latin.split()[-1]
 ordered = cases.order_by(F("opened_on").desc(nulls_first=True), F("pk").asc())
 position = min(999 * 50, cases.count() - 60)  # page 1,000 (or a late page of a small database)
 opened_on, pk = ordered.values_list("opened_on", "pk")[position - 1]
@@ -81,7 +86,8 @@ out = {
     "persons": Person.objects.count(),
     "cyrillic": cyrillic,
     "latin": latin,
-    "surname": latin.split()[-1],
+    "surname": surname,
+    "found": {text: Person.objects.visible_to(PUBLIC).matching(text).count() for text in (cyrillic, latin, surname)},
     "cursor": cursor,
     "cursor_page": position // 50 + 1,
     "slugs": [slug for slug, _uuid in sample],
@@ -123,7 +129,9 @@ SCENARIOS = {
 UNCACHED = {"API_CACHE_SECONDS": "0", "PAGE_CACHE_SECONDS": "0"}
 
 
-def prepare(env: dict) -> dict:
+def prepare(env: dict, texts: dict | None = None) -> dict:
+    """The sample of the database at ``env``; ``texts`` (cyrillic, latin, surname) are the
+    texts to search, picked from this database when None."""
     paths = {name: path for name, (path, *_rest) in SCENARIOS.items()}
     for name, path in paths.items():  # one sample record for the in-process query count
         paths[name] = (
@@ -137,7 +145,11 @@ def prepare(env: dict) -> dict:
         made = subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
         if made.returncode:
             sys.exit(f"manage.py {command[0]} failed:\n{made.stderr[-3000:]}")
-    code = f"PATHS = {json.dumps(json.dumps(paths, ensure_ascii=False), ensure_ascii=False)}\n{PREPARE}"
+    literal = {
+        name: json.dumps(json.dumps(value, ensure_ascii=False), ensure_ascii=False)
+        for name, value in (("paths", paths), ("texts", texts))
+    }
+    code = f"import json\nPATHS = {literal['paths']}\nTEXTS = json.loads({literal['texts']})\n{PREPARE}"
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -250,9 +262,10 @@ def flush_cache(redis_url: str) -> None:
         redis.Redis.from_url(redis_url).flushdb()
 
 
-def measure(label: str, url: str, args, cached: bool = True, search_cache: int = 0) -> dict:
+def measure(label: str, url: str, args, cached: bool = True, search_cache: int = 0, texts: dict | None = None) -> dict:
     """All scenarios; with ``search_cache`` (seconds) the searches and minimal endpoints only,
-    with searches kept that long (``SEARCH_CACHE_SECONDS``)."""
+    with searches kept that long (``SEARCH_CACHE_SECONDS``). ``texts``: the texts to
+    search (``prepare``)."""
     env = {**BASE_ENV, "DATABASE_URL": url, **({} if cached else UNCACHED)}
     if search_cache:
         env["SEARCH_CACHE_SECONDS"] = str(search_cache)
@@ -263,11 +276,12 @@ def measure(label: str, url: str, args, cached: bool = True, search_cache: int =
     if search_cache:
         caches += f", searches kept {search_cache} s (SEARCH_CACHE_SECONDS, opt-in)"
     print(f"\n## {label}: {url.rsplit('/', 1)[-1]}, {caches}", flush=True)
-    data = prepare(env)
+    data = prepare(env, texts)
+    found = ", ".join(f"{text!r} {count:,}" for text, count in data["found"].items())
     print(
         f"{data['cases']:,} cases ({data['public_cases']:,} public), {data['persons']:,} persons; "
         f"search names: {data['cyrillic']!r}, {data['latin']!r}; API person search: {data['surname']!r}; "
-        f"cursor page {data['cursor_page']:,}",
+        f"public persons found: {found}; cursor page {data['cursor_page']:,}",
         flush=True,
     )
     port = free_port()
@@ -407,17 +421,23 @@ def main() -> None:
         f"gunicorn 2 sync workers on 127.0.0.1, {args.threads} keep-alive clients, up to {args.requests} requests "
         f"each or {args.seconds:g} s per scenario; CSV export: {args.export_requests} exports, one client"
     )
-    large = measure("default scale", args.large, args)
-    small = measure("one tenth", args.small, args) if args.small else None
-    verdict(large, small, "Caches on (as deployed)")
+    # The same texts are searched at both scales, picked from the small database (whose
+    # names the large one has too): growth is then the same request on ten times the data.
+    texts = None
+    if args.small:
+        picked = prepare({**BASE_ENV, "DATABASE_URL": args.small})
+        texts = {name: picked[name] for name in ("cyrillic", "latin", "surname")}
+    passes = [("Caches on (as deployed)", {})]
     if not args.no_uncached:
-        large = measure("default scale", args.large, args, cached=False)
-        small = measure("one tenth", args.small, args, cached=False) if args.small else None
-        verdict(large, small, "Caches off (every answer built)")
+        passes.append(("Caches off (every answer built)", {"cached": False}))
     if args.search_cache:
-        large = measure("default scale", args.large, args, search_cache=args.search_cache)
-        small = measure("one tenth", args.small, args, search_cache=args.search_cache) if args.small else None
-        verdict(large, small, f"Searches kept {args.search_cache} s (SEARCH_CACHE_SECONDS, opt-in)")
+        passes.append(
+            (f"Searches kept {args.search_cache} s (SEARCH_CACHE_SECONDS, opt-in)", {"search_cache": args.search_cache})
+        )
+    for title, options in passes:
+        large = measure("default scale", args.large, args, texts=texts, **options)
+        small = measure("one tenth", args.small, args, texts=texts, **options) if args.small else None
+        verdict(large, small, title)
 
 
 if __name__ == "__main__":
