@@ -122,6 +122,9 @@ SCENARIOS = {
     "API case list, 50/page": ("/api/v1/cases/?page_size=50", False, None, API),
     "API case detail": ("/api/v1/cases/{uuid}/", False, None, API),
     "API person search": ("/api/v1/persons/?q={surname_q}", True, None, API),
+    # the same search with pages that both scales fill (the sample finds 23 persons at one
+    # tenth): its growth is the data's alone, not that of a page of 23 rows becoming 50
+    "API person search, 20/page": ("/api/v1/persons/?q={surname_q}&page_size=20", True, None, API),
     "API page 1,000 by cursor": ("/api/v1/cases/?page_size=50&cursor={cursor}", False, None, API),
     "full CSV export (cases)": ("/api/v1/cases/?format=csv", False, 1, API),
 }
