@@ -207,3 +207,33 @@ def test_the_list_order_can_be_read_from_the_name_index_on_postgresql(no_respons
     assert "person_api_name_idx" in indexes
     assert "Index Scan using person_api_name_idx" in plan
     assert " Sort " not in f" {plan} ".replace("\n", " ")
+
+
+@pytest.mark.parametrize("fast_page", [True, False])
+@pytest.mark.parametrize("q", ["Mamai", None])
+def test_a_page_shows_each_persons_place_without_a_query_per_person(
+    no_response_cache, anonymous, django_assert_num_queries, monkeypatch, fast_page, q
+):
+    """A list reads only the place's slug, name and kind (what it shows): no other column
+    of the place may be read later, one query per person."""
+    monkeypatch.setattr(people_api, "fast_page", fast_page)
+    places = [LocationFactory(name=f"Town {i}", slug=f"town-{i}") for i in range(3)]
+    for i in range(12):
+        PersonFactory(name_latin=f"Mamai {i:02}", location=places[i % 3])
+    params = {"q": q} if q else {}
+    anonymous.get("/api/v1/persons/", params)
+
+    searched_fast = q and fast_page and connection.vendor == "postgresql"
+    with django_assert_num_queries(1 if searched_fast else 3):
+        response = anonymous.get("/api/v1/persons/", params)
+
+    rows = response.json()["results"]
+    assert len(rows) == 12
+    first = next(row for row in rows if row["name"] == "Mamai 00")
+    assert first["location"] == {
+        "id": "town-0",
+        "url": "http://testserver/api/v1/locations/town-0/",
+        "name": "Town 0",
+        "kind": "city",
+    }
+    assert {row["location"]["id"] for row in rows} == {"town-0", "town-1", "town-2"}
