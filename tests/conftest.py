@@ -1,5 +1,7 @@
 """Test-wide settings overrides and personas."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
@@ -94,14 +96,18 @@ def pytest_collection_modifyitems(config, items):
     """Tests of a PostgreSQL-only path (``@pytest.mark.postgresql``) are left out of a
     SQLite run rather than skipped: there is nothing for them to check there; tests of
     what other databases do instead (``@pytest.mark.sqlite``) likewise out of a
-    PostgreSQL run. CI runs the suite on both databases, so they always run once."""
+    PostgreSQL run. CI runs the suite on both databases, so they always run once. Tests
+    against a live Redis (``@pytest.mark.redis``) are collected only when
+    ``TEST_REDIS_URL`` names one, as CI's does."""
     from django.db import connection
 
     other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
-    left_out = [item for item in items if item.get_closest_marker(other)]
+    absent = {other} | (set() if os.environ.get("TEST_REDIS_URL") else {"redis"})
+    left_out = [item for item in items if any(item.get_closest_marker(name) for name in absent)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker(other)]
+        dropped = set(left_out)
+        items[:] = [item for item in items if item not in dropped]
 
 
 @receiver(setting_changed)
