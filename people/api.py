@@ -166,8 +166,9 @@ def search_page(level, text: str, keys, size: int, position, reverse: bool) -> l
     variant = "first" if position is None else "back" if reverse else "on"
     if position is not None and position[0] is None:
         return None
-    build = partial(_page_queryset, int(level), variant)
-    found = search.compiled(f"api person page {int(level)} {variant}", build, text)
+    by_word = " " not in search.name_key(text)  # one word: its page from people_publicnameword
+    build = partial(_page_queryset, int(level), variant, by_word)
+    found = search.compiled(f"api person page {int(level)} {variant}{' by word' * by_word}", build, text)
     if found is None:
         return None
     sql, params = found
@@ -187,7 +188,7 @@ def search_page(level, text: str, keys, size: int, position, reverse: bool) -> l
     return persons
 
 
-def _page_queryset(level: int, variant: str, text: str):
+def _page_queryset(level: int, variant: str, by_word: bool, text: str):
     keys = [("api_name", False), ("pk", False)]
     position, reverse = (None if variant == "first" else [_NAME_MARK, _PK_MARK]), variant == "back"
     aliases = PersonAlias.objects.filter(person_id=OuterRef("pk")).order_by("name").values("name")
@@ -195,7 +196,11 @@ def _page_queryset(level: int, variant: str, text: str):
     queryset = (
         listed_persons(level)
         .only(*PERSON_LIST_COLUMNS)
-        .filter(_page_ids(level, text, keys, position, reverse))
+        .filter(
+            _page_ids_by_word(level, text, position, reverse)
+            if by_word
+            else _page_ids(level, text, keys, position, reverse)
+        )
         .annotate(role_rows=ArraySubquery(links.values(row=JSONArray("role_id", "role__name", "role__slug"))))
         .annotate(
             alias_names=Case(
@@ -230,6 +235,45 @@ def _page_ids(level: int, text: str, keys, position, reverse: bool):
         f"SELECT page.id FROM ({sql}) AS page (id, api_name) ORDER BY page.api_name {order}, page.id {order} LIMIT %s"  # noqa: S608
     )
     return search.among_sql("pk", page, [*params, _SIZE_MARK])
+
+
+def _page_ids_by_word(level: int, text: str, position, reverse: bool):
+    """``_page_ids`` for a text whose name key is one word, from ``people_publicnameword``
+    (people 0009): for each word of the name lexicon that contains the key, the first
+    ``_SIZE_MARK`` rows after ``position`` in public-name order, read from the index
+    alone; united, sorted and cut to the page. Each word gives no more rows than the page
+    holds, so the page costs the same whether the word finds 20 persons or 20,000.
+
+    A one-word key lies inside a name exactly when it lies inside one of its words, and
+    the table holds the words the public search matches (the name and aliases, or only
+    the pseudonym of a protected person). A word of more than 200 letters is written as
+    the empty word there as in the lexicon: such rows are checked against the person's
+    names themselves, as ``PersonQuerySet.matching`` checks them."""
+    key = search.name_key(text)
+    order, after = ("DESC", "<") if reverse else ("ASC", ">")
+    start = "" if position is None else f"AND (entry.public_name, entry.person_id) {after} (%s, %s)"
+    marks = [] if position is None else [_NAME_MARK, _PK_MARK]
+    in_order = f"ORDER BY entry.public_name {order}, entry.person_id {order}"
+    # the code's own SQL; the searched text and the cursor are only ever parameters
+    sql = f"""SELECT page.person_id FROM (
+        SELECT found.person_id, found.public_name
+        FROM (SELECT DISTINCT word FROM people_nameword WHERE word LIKE (SELECT kz_search_word_like(%s, 1))) AS lexicon
+        CROSS JOIN LATERAL (
+            SELECT entry.person_id, entry.public_name FROM people_publicnameword AS entry
+            WHERE entry.word = lexicon.word AND entry.visibility >= %s {start} {in_order} LIMIT %s
+        ) AS found
+        UNION
+        SELECT entry.person_id, entry.public_name
+        FROM people_publicnameword AS entry JOIN people_person AS person ON person.id = entry.person_id
+        WHERE entry.word = '' AND entry.visibility >= %s {start} AND CASE
+            WHEN person.identity_protected THEN strpos(person.pseudonym_key, %s) > 0
+            ELSE strpos(person.name_key, %s) > 0 OR EXISTS (
+                SELECT FROM people_personalias AS alias
+                WHERE alias.person_id = person.id AND strpos(alias.name_key, %s) > 0
+            ) END
+    ) AS page ORDER BY page.public_name {order}, page.person_id {order} LIMIT %s"""  # noqa: S608
+    params = [key, int(level), *marks, _SIZE_MARK, int(level), *marks, key, key, key, _SIZE_MARK]
+    return search.among_sql("pk", sql, params)
 
 
 def _page_reader(connection, build, text: str, sql: str) -> RowReader | None:

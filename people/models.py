@@ -333,6 +333,31 @@ class PersonAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class PublicNameWord(models.Model):
+    """A word the public may find a person by, with the name the public sees: one row per
+    distinct word of the person's name and aliases, or of the pseudonym alone for a
+    protected person (never a word of a protected person's real name or aliases).
+
+    PostgreSQL only: statement triggers on persons and aliases rewrite a person's rows
+    whenever a name, alias, pseudonym, protection or visibility changes (people 0009);
+    on other databases the table stays empty and nothing reads it. Words are written as
+    ``kz_search_words`` writes them (upper case; a word of more than 200 letters as the
+    empty word), like the name lexicon's. The API's name search reads the first page of
+    a one-word text in public-name order from the B-tree below, whatever the number of
+    persons the word finds, by a B-tree on (word, public name, person) that includes the
+    visibility (``people.api.search_page``, docs/performance.md)."""
+
+    word = models.CharField(max_length=200)
+    public_name = models.CharField(max_length=300)  # public_name_order(): what the API sorts by
+    # Deleted with the person by the database (ON DELETE CASCADE, people 0009): Django's
+    # delete never reads these rows, so the admin's confirmation page never lists them.
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="+")
+    visibility = models.PositiveSmallIntegerField()
+
+    def __str__(self):
+        return self.word
+
+
 class Organization(Translatable, Documented):
     class Kind(models.TextChoices):
         NGO = "ngo", _("NGO")

@@ -175,20 +175,24 @@ def test_a_search_page_is_one_prepared_statement_planned_once(no_response_cache,
     # As a new connection: the session set up again (an earlier test's setting was rolled back).
     connection.connection.prepare_threshold = None
     client = client_for()
-    client.get("/api/v1/persons/?q=Zhanatuly&page_size=2")
+    client.get("/api/v1/persons/?q=Zhanatuly&page_size=2")  # a one-word text (people_publicnameword)
+    client.get("/api/v1/persons/?q=Zhanatuly Twin&page_size=2")  # a text of two words
     next_url = client.get("/api/v1/persons/?q=Twin&page_size=2").json()["next"]
     before = _page_statements()
 
     with CaptureQueriesContext(connection) as captured:
         rows = client.get("/api/v1/persons/?q=Sabyr Zhanatuly").json()["results"]
+        one_word = client.get("/api/v1/persons/?q=Sabyr").json()["results"]
         client.get(next_url)
 
     after = _page_statements()
-    assert len(captured.captured_queries) == 2
+    assert len(captured.captured_queries) == 3
     assert rows[0]["roles"] == [role.slug for role in people["plain"].roles.order_by("name")]
     assert rows[0]["aliases"] == sorted(["zhanatuly s.", "Sabir Zhanatuli", "Жанатұлы Сабыр", "O'Brien"])
+    assert one_word[0] == rows[0]
     ran = {sql: generic - before.get(sql, (0, 0))[0] for sql, (generic, _custom) in after.items()}
-    assert sorted(ran.values()) == [1, 1]  # the first page; a page after a cursor (not one before)
+    # the first page of either kind of text; a page after a cursor (not one before)
+    assert sorted(ran.values()) == [1, 1, 1]
     assert all(custom == 0 for _generic, custom in after.values())  # planned once, generically
 
 
