@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 KEY = "content:generation"
 APPS = ("kazmonitor", "people", "cases")
-NOT_CONTENT = ("people.ApiKey",)
+# Not records: API keys; the public name words, which change only with a person or an
+# alias (whose own change raises the counter).
+NOT_CONTENT = ("people.ApiKey", "people.PublicNameWord")
 
 
 # The database counter: a sequence on PostgreSQL, a one-row table on SQLite.

@@ -122,6 +122,7 @@ class PersonViewSet(ApiViewSet):
 
 fast_aliases = True  # tests switch it off to compare with prefetch_related("aliases")
 fast_page = True  # tests switch it off to compare with the ordinary list (search_page)
+word_pages = True  # the bench switches it off to compare with the sorted matches (_page_ids_by_word)
 
 
 def listed_persons(level):
@@ -166,7 +167,7 @@ def search_page(level, text: str, keys, size: int, position, reverse: bool) -> l
     variant = "first" if position is None else "back" if reverse else "on"
     if position is not None and position[0] is None:
         return None
-    by_word = " " not in search.name_key(text)  # one word: its page from people_publicnameword
+    by_word = word_pages and " " not in search.name_key(text)  # one word: its page from people_publicnameword
     build = partial(_page_queryset, int(level), variant, by_word)
     found = search.compiled(f"api person page {int(level)} {variant}{' by word' * by_word}", build, text)
     if found is None:

@@ -209,21 +209,24 @@ def test_protected_real_names_and_aliases_move_no_row_boundary_or_cursor(no_resp
 
 @pytest.mark.postgresql  # the compiled page is PostgreSQL's
 @pytest.mark.parametrize("variant", ["first", "on", "back"])
-def test_the_compiled_page_has_the_parameters_the_page_built_for_the_text_has(variant, kasymovs):
+@pytest.mark.parametrize("by_word", [False, True])
+def test_the_compiled_page_has_the_parameters_the_page_built_for_the_text_has(variant, by_word, kasymovs):
     """``search.compiled``'s stand-in reproduces the union's parameters for texts with what
-    LIKE escapes, quotes, Kazakh letters, the stand-in's and the probe's own forms."""
+    LIKE escapes, quotes, Kazakh letters, the stand-in's and the probe's own forms, for
+    the page of several words and the page from the words table."""
     texts = [
         *("Kasymov", "Kasy%mov", "Kasymov_", "Kas\\ymov", "O'Kasymov", "Қасымов Ерлан", "Kasymov 100%"),
         *("zq_xz", "zk ksz", "Jwort%y\\v_q x", "\x1fcursor name\x1f Kasymov", "Kasymov " + "ы" * 150),
     ]
     for level in [Visibility.PUBLIC, Visibility.PARTNERS]:
-        build = lambda text, level=level: people_api._page_queryset(int(level), variant, text)  # noqa: E731
+        build = lambda text, level=level: people_api._page_queryset(int(level), variant, by_word, text)  # noqa: E731
         for text in texts:
-            found = search.compiled(f"api person page {int(level)} {variant}", build, text)
+            found = search.compiled(f"api person page {int(level)} {variant} {by_word}", build, text)
             assert found is not None, text
             sql, params = build(text).query.sql_with_params()
             assert found == (sql, list(params)), text
-            assert found[1].count(people_api._SIZE_MARK) == 1  # the union's LIMIT only
+            # the union's LIMIT; by word also each word's
+            assert found[1].count(people_api._SIZE_MARK) == (2 if by_word else 1)
 
 
 @pytest.mark.postgresql  # the compiled page is PostgreSQL's
