@@ -342,10 +342,11 @@ class PublicNameWord(models.Model):
     whenever a name, alias, pseudonym, protection or visibility changes (people 0009);
     on other databases the table stays empty and nothing reads it. Words are written as
     ``kz_search_words`` writes them (upper case; a word of more than 200 letters as the
-    empty word), like the name lexicon's. The API's name search reads the first page of
-    a one-word text in public-name order from the B-tree below, whatever the number of
-    persons the word finds, by a B-tree on (word, public name, person) that includes the
-    visibility (``people.api.search_page``, docs/performance.md)."""
+    empty word), like the name lexicon's; words of one or two letters are left out. With
+    a B-tree on (word, public name, person) that includes the visibility, the API's name
+    search reads the first page of a one-word text in public-name order, whatever the
+    number of persons the word finds (``people.api._page_ids_by_word``,
+    docs/performance.md)."""
 
     word = models.CharField(max_length=200)
     public_name = models.CharField(max_length=300)  # public_name_order(): what the API sorts by
