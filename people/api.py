@@ -240,7 +240,8 @@ def _page_ids(level: int, text: str, keys, position, reverse: bool):
 
 def _page_ids_by_word(level: int, text: str, position, reverse: bool):
     """``_page_ids`` for a text whose name key is one word, from ``people_publicnameword``
-    (people 0009): for each word of the name lexicon that contains the key, the first
+    (people 0009): for each word of the name lexicon that contains the key (an array
+    computed once: joined as a table, a large lexicon was read whole), the first
     ``_SIZE_MARK`` rows after ``position`` in public-name order, read from the index
     alone; united, sorted and cut to the page. Each word gives no more rows than the page
     holds, so the page costs the same whether the word finds 20 persons or 20,000.
@@ -258,7 +259,7 @@ def _page_ids_by_word(level: int, text: str, position, reverse: bool):
     # the code's own SQL; the searched text and the cursor are only ever parameters
     sql = f"""SELECT page.person_id FROM (
         SELECT found.person_id, found.public_name
-        FROM (SELECT DISTINCT word FROM people_nameword WHERE word LIKE (SELECT kz_search_word_like(%s, 1))) AS lexicon
+        FROM (SELECT DISTINCT unnest({search.lexicon_lookup("people_nameword")}) AS word) AS lexicon
         CROSS JOIN LATERAL (
             SELECT entry.person_id, entry.public_name FROM people_publicnameword AS entry
             WHERE entry.word = lexicon.word AND entry.visibility >= %s {start} {in_order} LIMIT %s
