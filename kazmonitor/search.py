@@ -89,6 +89,9 @@ def has_word(text: str) -> bool:
 # A ``WordsMatch``'s lookup: the lexicon's words containing the text's ``rank``-th longest
 # word. The lexicon is a table name of the code's; the searched text is only a parameter.
 _LOOKUP = "ARRAY(SELECT word FROM {lexicon} WHERE word LIKE (SELECT kz_search_word_like({text}, {rank})))"
+_LOOKUP_PATTERN = re.escape(_LOOKUP).replace(r"\{lexicon\}", r"\w+").replace(r"\{text\}", "%s")
+# A lookup, else a parameter's placeholder, else an escaped "%" (Django's SQL).
+_TOKENS = re.compile("(?P<lookup>{})|%s|%%".format(_LOOKUP_PATTERN.replace(r"\{rank\}", r"\d+")))
 
 
 def lexicon_lookup(lexicon: str) -> str:
@@ -97,11 +100,6 @@ def lexicon_lookup(lexicon: str) -> str:
     looks them up: computed once per statement, by the lexicon's trigram index, whatever
     the planner estimates of the rest (``shared_lookups`` recognises it)."""
     return _LOOKUP.format(lexicon=lexicon, text="%s", rank=1)
-
-
-_LOOKUP_PATTERN = re.escape(_LOOKUP).replace(r"\{lexicon\}", r"\w+").replace(r"\{text\}", "%s")
-# A lookup, else a parameter's placeholder, else an escaped "%" (Django's SQL).
-_TOKENS = re.compile("(?P<lookup>{})|%s|%%".format(_LOOKUP_PATTERN.replace(r"\{rank\}", r"\d+")))
 
 
 class WordsMatch(Func):
