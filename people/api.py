@@ -122,7 +122,7 @@ class PersonViewSet(ApiViewSet):
 
 fast_aliases = True  # tests switch it off to compare with prefetch_related("aliases")
 fast_page = True  # tests switch it off to compare with the ordinary list (search_page)
-word_pages = True  # the bench switches it off to compare with the sorted matches (_page_ids_by_word)
+word_pages = True  # tests and measurements switch it off to compare with the sorted matches (_page_ids_by_word)
 
 
 def listed_persons(level):

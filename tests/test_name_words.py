@@ -174,8 +174,10 @@ def uses_words(text: str) -> bool:
 
 
 def switch_words_off(monkeypatch) -> None:
-    """The trigram path only: no key has a word, and no SQL compiled with words is reused."""
+    """The trigram path only: no key has a word, no one-word API page from the public name
+    words, and no SQL compiled with words is reused."""
     monkeypatch.setattr("people.models.has_word", lambda text: False)
+    monkeypatch.setattr("people.api.word_pages", False)
     monkeypatch.setattr(search, "_COMPILED", {})
 
 
@@ -328,11 +330,13 @@ def test_the_search_page_and_the_api_find_the_same_persons_either_way(people, cl
     if connection.vendor == "postgresql":  # both searches ran SQL compiled once, by words
         assert "people_nameword" in search._COMPILED["search persons"][0]
         assert "people_nameword" in search._COMPILED[API_PAGE][0]
+        assert "people_publicnameword" in search._COMPILED[f"{API_PAGE} by word"][0]  # "Zhanatuly" and the like
     switch_words_off(monkeypatch)
     assert page_and_api(client, anonymous) == first
     if connection.vendor == "postgresql":
         assert "people_nameword" not in search._COMPILED["search persons"][0]
         assert "people_nameword" not in search._COMPILED[API_PAGE][0]
+        assert not [shape for shape in search._COMPILED if shape.endswith("by word")]  # trigrams for one word too
 
 
 @pytest.mark.postgresql
