@@ -56,64 +56,62 @@ BEGIN
     WHERE person.id = ANY(persons) AND (length(found.word) >= 3 OR found.word = '');
 END
 $$;
+"""
 
-CREATE OR REPLACE FUNCTION people_person_publicnamewords_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM people_publicnameword_write(ARRAY(SELECT id FROM changed));
-    RETURN NULL;
-END
-$$;
-CREATE OR REPLACE FUNCTION people_person_publicnamewords_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM people_publicnameword_write(ARRAY(
-        SELECT changed.id FROM changed JOIN previous ON previous.id = changed.id
+# Each trigger: its table, the change it follows, the transition tables it reads, and the
+# persons whose words it rewrites.
+TRIGGERS = {
+    "people_person_publicnamewords_insert": (
+        "people_person",
+        "INSERT",
+        "NEW TABLE AS changed",
+        "SELECT id FROM changed",
+    ),
+    "people_person_publicnamewords_update": (
+        "people_person",
+        "UPDATE",
+        "OLD TABLE AS previous NEW TABLE AS changed",
+        """SELECT changed.id FROM changed JOIN previous ON previous.id = changed.id
         WHERE (changed.name, changed.name_latin, changed.name_key, changed.pseudonym, changed.pseudonym_key,
                changed.identity_protected, changed.visibility)
             IS DISTINCT FROM (previous.name, previous.name_latin, previous.name_key, previous.pseudonym,
-               previous.pseudonym_key, previous.identity_protected, previous.visibility)
-    ));
-    RETURN NULL;
-END
-$$;
-CREATE OR REPLACE FUNCTION people_personalias_publicnamewords_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM people_publicnameword_write(ARRAY(SELECT DISTINCT person_id FROM changed));
-    RETURN NULL;
-END
-$$;
-CREATE OR REPLACE FUNCTION people_personalias_publicnamewords_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM people_publicnameword_write(ARRAY(
-        SELECT DISTINCT owner FROM changed JOIN previous ON previous.id = changed.id
-        CROSS JOIN LATERAL (VALUES (changed.person_id), (previous.person_id)) AS owners (owner)
-        WHERE (changed.person_id, changed.name_key) IS DISTINCT FROM (previous.person_id, previous.name_key)
-    ));
-    RETURN NULL;
-END
-$$;
-CREATE OR REPLACE FUNCTION people_personalias_publicnamewords_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM people_publicnameword_write(ARRAY(SELECT DISTINCT person_id FROM previous));
-    RETURN NULL;
-END
-$$;
-"""
-
-TRIGGERS = {
-    "people_person_publicnamewords_insert": "AFTER INSERT ON people_person REFERENCING NEW TABLE AS changed",
-    "people_person_publicnamewords_update": (
-        "AFTER UPDATE ON people_person REFERENCING OLD TABLE AS previous NEW TABLE AS changed"
+               previous.pseudonym_key, previous.identity_protected, previous.visibility)""",
     ),
     "people_personalias_publicnamewords_insert": (
-        "AFTER INSERT ON people_personalias REFERENCING NEW TABLE AS changed"
+        "people_personalias",
+        "INSERT",
+        "NEW TABLE AS changed",
+        "SELECT DISTINCT person_id FROM changed",
     ),
     "people_personalias_publicnamewords_update": (
-        "AFTER UPDATE ON people_personalias REFERENCING OLD TABLE AS previous NEW TABLE AS changed"
+        "people_personalias",
+        "UPDATE",
+        "OLD TABLE AS previous NEW TABLE AS changed",
+        """SELECT DISTINCT owner FROM changed JOIN previous ON previous.id = changed.id
+        CROSS JOIN LATERAL (VALUES (changed.person_id), (previous.person_id)) AS owners (owner)
+        WHERE (changed.person_id, changed.name_key) IS DISTINCT FROM (previous.person_id, previous.name_key)""",
     ),
     "people_personalias_publicnamewords_delete": (
-        "AFTER DELETE ON people_personalias REFERENCING OLD TABLE AS previous"
+        "people_personalias",
+        "DELETE",
+        "OLD TABLE AS previous",
+        "SELECT DISTINCT person_id FROM previous",
     ),
 }
+
+
+def trigger(name: str, table: str, change: str, transitions: str, persons: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM people_publicnameword_write(ARRAY({persons}));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER {name} AFTER {change} ON {table} REFERENCING {transitions}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+"""
+
 
 CASCADE = """
 DO $$
@@ -139,10 +137,8 @@ def forward(apps, schema_editor):
         return
     schema_editor.execute(CASCADE, params=None)
     schema_editor.execute(FUNCTIONS, params=None)
-    for name, event in TRIGGERS.items():
-        schema_editor.execute(
-            f"CREATE TRIGGER {name} {event} FOR EACH STATEMENT EXECUTE FUNCTION {name}()", params=None
-        )
+    for name, parts in TRIGGERS.items():
+        schema_editor.execute(trigger(name, *parts), params=None)
     schema_editor.execute(
         "SELECT people_publicnameword_write(ARRAY(SELECT id FROM people_person ORDER BY id))", params=None
     )
@@ -153,8 +149,7 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, event in TRIGGERS.items():
-        table = event.split(" ON ")[1].split()[0]
+    for name, (table, *_rest) in TRIGGERS.items():
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}", params=None)
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()", params=None)
     schema_editor.execute("DROP FUNCTION IF EXISTS people_publicnameword_write(bigint[])", params=None)
