@@ -92,6 +92,12 @@ def superuser_client(client, superuser):
     return client
 
 
+@pytest.fixture
+def no_response_cache(settings):
+    """API answers built on every request (``API_CACHE_SECONDS=0``), not kept between them."""
+    settings.API_CACHE_SECONDS = 0
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests of a PostgreSQL-only path (``@pytest.mark.postgresql``) are left out of a
     SQLite run rather than skipped: there is nothing for them to check there; tests of

@@ -33,11 +33,6 @@ def _role(slug: str) -> Role:
 
 
 @pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def people():
     """Persons found by a name, an alias or a pseudonym only, at every level, protected
     ones with aliases that name them, roles in an order that is not their ids', equal

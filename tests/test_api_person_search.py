@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def plain_path(monkeypatch):
     """Switch the fast paths off: the search page's one statement, aliases by
     ``prefetch_related``, DRF's own ``to_representation`` and ``list(queryset)``."""

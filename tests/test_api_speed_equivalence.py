@@ -72,11 +72,6 @@ def drf_path(monkeypatch):
     return switch_off
 
 
-@pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
 def _urls() -> list[str]:
     urls = []
     for endpoint in LISTS:

@@ -169,11 +169,6 @@ def test_two_transactions_adding_aliases_to_one_person_write_its_words_one_after
     assert_table_is_current()
 
 
-@pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
 def test_a_one_word_search_reads_its_page_from_the_words_and_answers_as_the_ordinary_list(
     no_response_cache, monkeypatch
 ):

@@ -26,11 +26,6 @@ KEYS = [("api_name", False), ("pk", False)]
 
 
 @pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def kasymovs():
     """A surname in the names, the aliases and the pseudonyms of persons whose public
     names sort on both sides of every protected person's, with protected persons whose

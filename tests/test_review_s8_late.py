@@ -105,11 +105,6 @@ def assert_drfs_json(response) -> None:
     assert response.content == drf_bytes(response), response.content[:300]
 
 
-@pytest.fixture
-def no_response_cache(settings):
-    settings.API_CACHE_SECONDS = 0
-
-
 def test_every_list_and_detail_is_the_json_drf_writes(anonymous, records, no_response_cache):
     paths = [
         "/api/v1/",
